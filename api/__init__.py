@@ -1,0 +1,1 @@
+"""The Newfies-compatible REST API (Falcon, WSGI)."""

@@ -1,0 +1,1 @@
+"""REST resources, one module per route family."""

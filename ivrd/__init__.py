@@ -1,0 +1,1 @@
+"""ivrd: a FreeSWITCH IVR and survey dialer runtime with a Newfies-compatible REST API."""

@@ -1,0 +1,1 @@
+"""Pure campaign logic: pacing, calling windows and the retry policy."""

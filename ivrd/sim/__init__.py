@@ -1,0 +1,1 @@
+"""A simulated FreeSWITCH speaking the real Event Socket wire protocol with scripted callees."""

@@ -1,0 +1,1 @@
+"""Pure per-leg survey state machine built from a sealed survey."""

@@ -1,0 +1,45 @@
+"""Configuration loading: file, environment overrides and the all-problems-at-once report."""
+
+from pathlib import Path
+
+import pytest
+
+from ivrd.cli import main
+from ivrd.config import ConfigError, load_settings
+
+
+def test_defaults_need_no_file() -> None:
+    settings = load_settings(None, env={})
+    assert settings.database.url.startswith("sqlite:///")
+    assert settings.esl.port == 8021
+
+
+def test_environment_overrides_file(tmp_path: Path) -> None:
+    config = tmp_path / "ivrd.toml"
+    config.write_text('[esl]\nport = 8022\npassword = "fromfile"\n')
+    settings = load_settings(config, env={"IVRD_ESL_PASSWORD": "fromenv"})
+    assert settings.esl.port == 8022
+    assert settings.esl.password == "fromenv"
+
+
+def test_every_problem_is_named_at_once(tmp_path: Path) -> None:
+    config = tmp_path / "ivrd.toml"
+    config.write_text('[esl]\nport = "x"\ncolour = 1\n[nope]\na = 1\n[database]\nurl = "mysql://x"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(config, env={}, require_esl=True)
+    joined = "\n".join(info.value.problems)
+    for setting in ("esl.port", "esl.colour", "nope", "database.url", "esl.password"):
+        assert setting in joined
+
+
+def test_check_config_command_reports_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "bad.toml"
+    config.write_text("[api]\nbind = 'nocolon'\npage_size = 0\n")
+    assert main(["check-config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "api.bind" in err and "api.page_size" in err
+    good = tmp_path / "good.toml"
+    good.write_text("[esl]\npassword = 's3cret'\n")
+    assert main(["check-config", "--daemon", str(good)]) == 0
