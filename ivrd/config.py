@@ -125,9 +125,7 @@ def _field_types(cls: type[Any]) -> dict[str, type[Any]]:
     return {f.name: names[str(f.type)] for f in fields(cls)}
 
 
-def _apply(
-    settings: Settings, section: str, values: Mapping[str, Any], problems: list[str]
-) -> Settings:
+def _apply(settings: Settings, section: str, values: Mapping[str, Any], problems: list[str]) -> Settings:
     cls = _SECTIONS[section]
     types = _field_types(cls)
     changes: dict[str, Any] = {}

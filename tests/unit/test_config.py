@@ -32,9 +32,7 @@ def test_every_problem_is_named_at_once(tmp_path: Path) -> None:
         assert setting in joined
 
 
-def test_check_config_command_reports_problems(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_check_config_command_reports_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = tmp_path / "bad.toml"
     config.write_text("[api]\nbind = 'nocolon'\npage_size = 0\n")
     assert main(["check-config", str(config)]) == 1

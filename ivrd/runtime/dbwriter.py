@@ -1,0 +1,113 @@
+"""One database writer thread: jobs from the event loop are batched into shared transactions."""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+import peewee
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+_STOP = object()
+
+
+@dataclass
+class _Job(Generic[T]):
+    work: Callable[[], T]
+    future: concurrent.futures.Future[T]
+
+
+class DbWriter:
+    """Runs write jobs on one thread; up to `batch_max` queued jobs share one transaction.
+
+    Thousands of call legs must not serialize on the database: each leg submits a small job
+    and awaits its future, while the writer commits whatever has queued up in one go. A job
+    that fails is retried alone, so one bad write never takes its batch-mates down with it.
+    """
+
+    def __init__(self, database: peewee.Database, *, batch_max: int = 500) -> None:
+        self._database = database
+        self._batch_max = batch_max
+        self._queue: queue.SimpleQueue[_Job[Any] | object] = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+        self.batches_committed = 0
+        self.jobs_done = 0
+
+    def start(self) -> None:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._loop, name="ivrd-dbwriter", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        """Finishes every job queued so far, then ends the thread."""
+        if self._thread is not None:
+            self._queue.put(_STOP)
+            self._thread.join(timeout_s)
+            self._thread = None
+
+    def submit(self, work: Callable[[], T]) -> concurrent.futures.Future[T]:
+        future: concurrent.futures.Future[T] = concurrent.futures.Future()
+        self._queue.put(_Job(work, future))
+        return future
+
+    async def run(self, work: Callable[[], T]) -> T:
+        """Submits a job and waits for it without blocking the event loop."""
+        return await asyncio.wrap_future(self.submit(work))
+
+    def _loop(self) -> None:
+        with self._database.connection_context():
+            while True:
+                first = self._queue.get()
+                if first is _STOP:
+                    return
+                batch: list[_Job[Any]] = [first]  # type: ignore[list-item]
+                stopping = self._drain_into(batch)
+                self._commit(batch)
+                if stopping:
+                    return
+
+    def _drain_into(self, batch: list[_Job[Any]]) -> bool:
+        while len(batch) < self._batch_max:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                return False
+            if item is _STOP:
+                return True
+            batch.append(item)  # type: ignore[arg-type]
+        return False
+
+    def _commit(self, batch: list[_Job[Any]]) -> None:
+        try:
+            with self._database.atomic():
+                results = [job.work() for job in batch]
+        except Exception:
+            log.warning("batch of %d writes failed; retrying them one by one", len(batch))
+            for job in batch:
+                self._commit_one(job)
+            return
+        self.batches_committed += 1
+        self.jobs_done += len(batch)
+        for job, result in zip(batch, results, strict=True):
+            job.future.set_result(result)
+
+    def _commit_one(self, job: _Job[Any]) -> None:
+        try:
+            with self._database.atomic():
+                result = job.work()
+        except Exception as exc:
+            log.exception("database write failed")
+            job.future.set_exception(exc)
+            return
+        self.batches_committed += 1
+        self.jobs_done += 1
+        job.future.set_result(result)

@@ -1,0 +1,61 @@
+"""The database writer: batched commits, per-job isolation of failures, results back to callers."""
+
+import asyncio
+from pathlib import Path
+
+import peewee
+import pytest
+
+from ivrd.runtime.dbwriter import DbWriter
+
+
+class Row(peewee.Model):
+    value = peewee.IntegerField(unique=True)
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> peewee.SqliteDatabase:
+    db = peewee.SqliteDatabase(tmp_path / "w.db", pragmas={"journal_mode": "wal"})
+    db.bind([Row])
+    db.create_tables([Row])
+    db.close()
+    return db
+
+
+def test_jobs_share_transactions_and_return_results(database: peewee.SqliteDatabase) -> None:
+    writer = DbWriter(database, batch_max=50)
+    futures = [writer.submit(lambda i=i: Row.create(value=i).id) for i in range(200)]
+    writer.start()
+    ids = [f.result(timeout=10) for f in futures]
+    writer.stop()
+    assert sorted(ids) == list(range(1, 201))
+    assert writer.jobs_done == 200
+    assert writer.batches_committed <= 200 // 50 + 1  # queued jobs were batched
+
+
+def test_a_failing_job_does_not_lose_its_batch_mates(database: peewee.SqliteDatabase) -> None:
+    writer = DbWriter(database)
+    ok_before = writer.submit(lambda: Row.create(value=1).id)
+    duplicate = writer.submit(lambda: Row.create(value=1).id)  # unique violation
+    ok_after = writer.submit(lambda: Row.create(value=2).id)
+    writer.start()
+    assert ok_before.result(timeout=10) == 1
+    with pytest.raises(peewee.IntegrityError):
+        duplicate.result(timeout=10)
+    assert ok_after.result(timeout=10) == 2
+    writer.stop()
+    with database.connection_context():
+        assert sorted(r.value for r in Row.select()) == [1, 2]
+
+
+def test_awaitable_from_the_event_loop(database: peewee.SqliteDatabase) -> None:
+    writer = DbWriter(database)
+    writer.start()
+
+    async def main() -> list[int]:
+        return list(
+            await asyncio.gather(*(writer.run(lambda i=i: Row.create(value=i).value) for i in range(20)))
+        )
+
+    assert sorted(asyncio.run(main())) == list(range(20))
+    writer.stop()
