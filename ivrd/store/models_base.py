@@ -47,6 +47,7 @@ class UtcDateTimeField(peewee.DateTimeField):
 class BaseModel(peewee.Model):
     """Every table: snake_case name, created/updated timestamps kept by save()."""
 
+    id = peewee.AutoField()
     created_date = UtcDateTimeField(default=utc_now)
     updated_date = UtcDateTimeField(default=utc_now)
 

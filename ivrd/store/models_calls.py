@@ -112,4 +112,4 @@ class SmsMessage(BaseModel):
 
 
 class SchemaVersion(BaseModel):
-    version = peewee.IntegerField(primary_key=True)
+    version = peewee.IntegerField(unique=True)
