@@ -1,1 +1,72 @@
-"""Pure per-leg survey state machine built from a sealed survey."""
+"""Pure per-leg survey state machine built from a sealed survey, plus template validation for the API."""
+
+from ivrd.survey.actions import (
+    AddToDnc,
+    CancelTimer,
+    Collect,
+    Finished,
+    Hangup,
+    JoinConference,
+    MarkCompleted,
+    Play,
+    Prompt,
+    Record,
+    SaveResult,
+    SendSms,
+    StartTimer,
+    SurveyAction,
+    Transfer,
+)
+from ivrd.survey.definition import Branching, CallContext, SectionDefinition, SurveyDefinition
+from ivrd.survey.inputs import (
+    ActionFailed,
+    AmdDecided,
+    BridgeEnded,
+    ConferenceLeft,
+    DigitsCollected,
+    HungUp,
+    PromptFinished,
+    RecordingFinished,
+    Started,
+    SurveyInput,
+    TimerFired,
+)
+from ivrd.survey.machine import MAX_NODE_EXECUTIONS, State, SurveyMachine
+from ivrd.survey.sections import SectionType
+
+__all__ = [
+    "MAX_NODE_EXECUTIONS",
+    "ActionFailed",
+    "AddToDnc",
+    "AmdDecided",
+    "Branching",
+    "BridgeEnded",
+    "CallContext",
+    "CancelTimer",
+    "Collect",
+    "ConferenceLeft",
+    "DigitsCollected",
+    "Finished",
+    "Hangup",
+    "HungUp",
+    "JoinConference",
+    "MarkCompleted",
+    "Play",
+    "Prompt",
+    "PromptFinished",
+    "Record",
+    "RecordingFinished",
+    "SaveResult",
+    "SectionDefinition",
+    "SectionType",
+    "SendSms",
+    "StartTimer",
+    "Started",
+    "State",
+    "SurveyAction",
+    "SurveyDefinition",
+    "SurveyInput",
+    "SurveyMachine",
+    "TimerFired",
+    "Transfer",
+]

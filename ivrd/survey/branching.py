@@ -1,0 +1,76 @@
+"""Where the flow goes after a section (spec §2.2): explicit branchings only, never "next by order"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ivrd.survey.definition import Branching, SectionDefinition
+from ivrd.survey.digits import DigitAnswer
+from ivrd.survey.sections import KEY_ANY, KEY_DEFAULT, KEY_INVALID, KEY_TIMEOUT, SectionType
+
+
+@dataclass(frozen=True)
+class GoTo:
+    section_id: int
+
+
+@dataclass(frozen=True)
+class EndCall:
+    reason: str
+
+
+@dataclass(frozen=True)
+class Replay:
+    """Run the same section again."""
+
+
+Decision = GoTo | EndCall | Replay
+
+
+def follow(row: Branching) -> Decision:
+    if row.goto_section_id is None:
+        return EndCall(f"branching '{row.key}' ends the call")
+    return GoTo(row.goto_section_id)
+
+
+def after_non_input(section: SectionDefinition) -> Decision:
+    """Play, record, transfer, conference, SMS: key '0' with a destination, else 'timeout', else hang up."""
+    for key in (KEY_DEFAULT, KEY_TIMEOUT):
+        row = section.branching(key)
+        if row is not None and row.goto_section_id is not None:
+            return GoTo(row.goto_section_id)
+    return EndCall(f"section {section.id} has no branching with a destination")
+
+
+def after_input(section: SectionDefinition, answer: DigitAnswer) -> Decision:
+    """Multi-choice, rating, capture digits, evaluated in the order of spec §2.2 rule 5."""
+    if answer.empty and section.type is SectionType.MULTI_CHOICE:
+        timeout_row = section.branching(KEY_TIMEOUT)
+        if timeout_row is not None:
+            return follow(timeout_row)
+    invalid = _is_invalid(section, answer)
+    invalid_row = section.branching(KEY_INVALID)
+    if invalid and invalid_row is not None:
+        return follow(invalid_row)
+    if not answer.empty:
+        return _after_key(section, answer)
+    timeout_row = section.branching(KEY_TIMEOUT)
+    if timeout_row is not None and timeout_row.goto_section_id is not None:
+        return GoTo(timeout_row.goto_section_id)
+    return EndCall(f"no input at section {section.id}")
+
+
+def _is_invalid(section: SectionDefinition, answer: DigitAnswer) -> bool:
+    if answer.empty:
+        return section.type in (SectionType.MULTI_CHOICE, SectionType.RATING)
+    return not answer.valid
+
+
+def _after_key(section: SectionDefinition, answer: DigitAnswer) -> Decision:
+    for key in (answer.key, KEY_ANY):
+        row = section.branching(key)
+        if row is not None:
+            return follow(row)
+    if section.type is SectionType.RATING and answer.valid:
+        return EndCall(f"rating {answer.key} at section {section.id} has no branching")
+    return Replay()
