@@ -21,6 +21,7 @@ class CallRequest(BaseModel):
     """One call attempt; its state changes atomically so a restarted daemon can reconcile it."""
 
     user = peewee.ForeignKeyField(User, backref="callrequests", on_delete="CASCADE")
+    user_id: int
     request_uuid = peewee.CharField(max_length=120, default=_uuid1, index=True)  # bgapi Job-UUID
     aleg_uuid = peewee.CharField(max_length=120, null=True, index=True)  # origination_uuid
     call_time = UtcDateTimeField(default=utc_now)
@@ -33,9 +34,13 @@ class CallRequest(BaseModel):
     timelimit = peewee.IntegerField(default=3600)  # seconds of call
     extra_dial_string = peewee.CharField(max_length=500, default="")
     subscriber = peewee.ForeignKeyField(Subscriber, null=True, backref="callrequests", on_delete="CASCADE")
+    subscriber_id: int | None
     campaign = peewee.ForeignKeyField(Campaign, null=True, backref="callrequests", on_delete="CASCADE")
+    campaign_id: int | None
     aleg_gateway = peewee.ForeignKeyField(Gateway, null=True, backref="+", on_delete="SET NULL")
+    aleg_gateway_id: int | None
     survey = peewee.ForeignKeyField(Survey, null=True, backref="+", on_delete="SET NULL")
+    survey_id: int | None
     completed = peewee.BooleanField(default=False)
     extra_data = peewee.CharField(max_length=120, default="")
     num_attempt = peewee.IntegerField(default=0)
@@ -43,6 +48,7 @@ class CallRequest(BaseModel):
     result = peewee.CharField(max_length=250, default="")
     hangup_cause = peewee.CharField(max_length=80, default="")
     parent_callrequest = peewee.ForeignKeyField("self", null=True, backref="children", on_delete="SET NULL")
+    parent_callrequest_id: int | None
     daemon_id = peewee.CharField(max_length=100, default="")
 
     class Meta:
@@ -53,9 +59,12 @@ class CallRecord(BaseModel):
     """Call detail record (spec §5.7)."""
 
     user = peewee.ForeignKeyField(User, backref="callrecords", on_delete="CASCADE")
+    user_id: int
     request_uuid = peewee.CharField(max_length=120, default="", index=True)
     used_gateway = peewee.ForeignKeyField(Gateway, null=True, backref="+", on_delete="SET NULL")
+    used_gateway_id: int | None
     callrequest = peewee.ForeignKeyField(CallRequest, null=True, backref="callrecords", on_delete="SET NULL")
+    callrequest_id: int | None
     callid = peewee.CharField(max_length=120, default="")
     callerid = peewee.CharField(max_length=120, default="")
     phone_number = peewee.CharField(max_length=120, default="")
@@ -79,7 +88,9 @@ class CallRecord(BaseModel):
 
 class Result(BaseModel):
     callrequest = peewee.ForeignKeyField(CallRequest, null=True, backref="results", on_delete="CASCADE")
+    callrequest_id: int | None
     section = peewee.ForeignKeyField(Section, backref="results", on_delete="CASCADE")
+    section_id: int
     response = peewee.CharField(max_length=150, default="")
     record_file = peewee.CharField(max_length=200, default="")
     recording_duration = peewee.IntegerField(default=0)  # seconds
@@ -90,7 +101,9 @@ class Result(BaseModel):
 
 class ResultAggregate(BaseModel):
     survey = peewee.ForeignKeyField(Survey, backref="aggregates", on_delete="CASCADE")
+    survey_id: int
     section = peewee.ForeignKeyField(Section, backref="aggregates", on_delete="CASCADE")
+    section_id: int
     response = peewee.CharField(max_length=150, index=True)
     count = peewee.IntegerField(default=0)
 
@@ -100,8 +113,11 @@ class ResultAggregate(BaseModel):
 
 class SmsMessage(BaseModel):
     campaign = peewee.ForeignKeyField(Campaign, null=True, backref="sms_messages", on_delete="CASCADE")
+    campaign_id: int | None
     callrequest = peewee.ForeignKeyField(CallRequest, null=True, backref="sms_messages", on_delete="SET NULL")
+    callrequest_id: int | None
     sms_gateway = peewee.ForeignKeyField(SmsGateway, null=True, backref="messages", on_delete="SET NULL")
+    sms_gateway_id: int | None
     sender = peewee.CharField(max_length=80, default="")
     destination = peewee.CharField(max_length=80)
     text = peewee.TextField(default="")

@@ -21,6 +21,7 @@ class Campaign(BaseModel):
     name = peewee.CharField(max_length=100)
     description = peewee.TextField(null=True)
     user = peewee.ForeignKeyField(User, backref="campaigns", on_delete="CASCADE")
+    user_id: int
     status = peewee.IntegerField(default=0)  # 0 NEW, 1 START, 2 PAUSE, 3 ABORT, 4 END
     callerid = peewee.CharField(max_length=80, default="")
     caller_name = peewee.CharField(max_length=80, default="")
@@ -44,11 +45,15 @@ class Campaign(BaseModel):
     completion_intervalretry = peewee.IntegerField(default=900)  # seconds
     calltimeout = peewee.IntegerField(default=45)  # seconds
     aleg_gateway = peewee.ForeignKeyField(Gateway, backref="campaigns", on_delete="RESTRICT")
+    aleg_gateway_id: int
     sms_gateway = peewee.ForeignKeyField(SmsGateway, null=True, backref="+", on_delete="SET NULL")
+    sms_gateway_id: int | None
     survey_template = peewee.ForeignKeyField(
         SurveyTemplate, null=True, backref="campaigns", on_delete="SET NULL"
     )
+    survey_template_id: int | None
     survey = peewee.ForeignKeyField(Survey, null=True, backref="+", on_delete="SET NULL")
+    survey_id: int | None
     extra_data = peewee.CharField(max_length=120, default="")
     imported_phonebook = peewee.CharField(max_length=500, default="")  # comma-separated ids
     totalcontact = peewee.IntegerField(default=0)
@@ -56,9 +61,11 @@ class Campaign(BaseModel):
     has_been_started = peewee.BooleanField(default=False)
     has_been_duplicated = peewee.BooleanField(default=False)
     dnc = peewee.ForeignKeyField(DncList, null=True, backref="campaigns", on_delete="SET NULL")
+    dnc_id: int | None
     voicemail = peewee.BooleanField(default=False)
     amd_behavior = peewee.IntegerField(null=True, default=1)
     voicemail_audiofile = peewee.ForeignKeyField(AudioFile, null=True, backref="+", on_delete="SET NULL")
+    voicemail_audiofile_id: int | None
     agent_script = peewee.TextField(null=True)
     lead_disposition = peewee.TextField(null=True)
     external_link = peewee.TextField(null=True)  # JSON
@@ -69,6 +76,7 @@ class Campaign(BaseModel):
     callerid_group = peewee.ForeignKeyField(
         CallerIdGroup, null=True, backref="campaigns", on_delete="SET NULL"
     )
+    callerid_group_id: int | None
     completion_enabled = peewee.BooleanField(default=False)
     timezone = peewee.CharField(max_length=64, default="UTC")
     next_call_at = peewee.FloatField(null=True)  # epoch seconds of the next allowed originate
@@ -81,7 +89,9 @@ class Campaign(BaseModel):
 
 class CampaignPhonebook(BaseModel):
     campaign = peewee.ForeignKeyField(Campaign, backref="campaign_phonebooks", on_delete="CASCADE")
+    campaign_id: int
     phonebook = peewee.ForeignKeyField(Phonebook, backref="campaign_phonebooks", on_delete="CASCADE")
+    phonebook_id: int
 
     class Meta:
         indexes = ((("campaign", "phonebook"), True),)
@@ -89,7 +99,9 @@ class CampaignPhonebook(BaseModel):
 
 class Subscriber(BaseModel):
     contact = peewee.ForeignKeyField(Contact, backref="subscribers", on_delete="CASCADE")
+    contact_id: int
     campaign = peewee.ForeignKeyField(Campaign, backref="subscribers", on_delete="CASCADE", index=False)
+    campaign_id: int
     last_attempt = UtcDateTimeField(null=True)
     count_attempt = peewee.IntegerField(default=0)
     completion_count_attempt = peewee.IntegerField(default=0)

@@ -21,6 +21,7 @@ class Gateway(BaseModel):
     originate_dial_string = peewee.CharField(max_length=500, default="")  # extra variables a=b,c=d
     maximum_call = peewee.IntegerField(default=0)  # 0 = unlimited
     failover = peewee.ForeignKeyField("self", null=True, backref="+", on_delete="SET NULL")
+    failover_id: int | None
     count_call = peewee.IntegerField(default=0)
     count_in_use = peewee.IntegerField(default=0)
 
@@ -29,7 +30,9 @@ class UserGateway(BaseModel):
     """Grants a gateway to a user."""
 
     user = peewee.ForeignKeyField(User, backref="user_gateways", on_delete="CASCADE")
+    user_id: int
     gateway = peewee.ForeignKeyField(Gateway, backref="user_gateways", on_delete="CASCADE")
+    gateway_id: int
 
     class Meta:
         indexes = ((("user", "gateway"), True),)
@@ -43,28 +46,33 @@ class SmsGateway(BaseModel):
     body_template = peewee.TextField(default="")
     headers = peewee.TextField(default="{}")  # JSON object
     user = peewee.ForeignKeyField(User, null=True, backref="sms_gateways", on_delete="CASCADE")
+    user_id: int | None
 
 
 class CallerIdGroup(BaseModel):
     user = peewee.ForeignKeyField(User, backref="callerid_groups", on_delete="CASCADE")
+    user_id: int
     name = peewee.CharField(max_length=100)
     description = peewee.TextField(default="")
 
 
 class CallerIdNumber(BaseModel):
     group = peewee.ForeignKeyField(CallerIdGroup, backref="numbers", on_delete="CASCADE")
+    group_id: int
     number = peewee.CharField(max_length=80)
     name = peewee.CharField(max_length=80, default="")
 
 
 class Phonebook(BaseModel):
     user = peewee.ForeignKeyField(User, backref="phonebooks", on_delete="CASCADE")
+    user_id: int
     name = peewee.CharField(max_length=90)
     description = peewee.TextField(default="")
 
 
 class Contact(BaseModel):
     phonebook = peewee.ForeignKeyField(Phonebook, backref="contacts", on_delete="CASCADE", index=False)
+    phonebook_id: int
     contact = peewee.CharField(max_length=90)  # phone number
     status = peewee.IntegerField(default=1)  # 1 active, 0 inactive
     last_name = peewee.CharField(max_length=120, default="")
@@ -85,12 +93,14 @@ class Contact(BaseModel):
 
 class DncList(BaseModel):
     user = peewee.ForeignKeyField(User, backref="dnc_lists", on_delete="CASCADE")
+    user_id: int
     name = peewee.CharField(max_length=50)
     description = peewee.TextField(default="")
 
 
 class DncContact(BaseModel):
     dnc = peewee.ForeignKeyField(DncList, backref="contacts", on_delete="CASCADE", index=False)
+    dnc_id: int
     phone_number = peewee.CharField(max_length=120, index=True)
 
     class Meta:

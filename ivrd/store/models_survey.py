@@ -10,6 +10,7 @@ from ivrd.store.models_users import AudioFile, User
 
 class SurveyTemplate(BaseModel):
     user = peewee.ForeignKeyField(User, backref="survey_templates", on_delete="CASCADE")
+    user_id: int
     name = peewee.CharField(max_length=90)
     tts_language = peewee.CharField(max_length=10, null=True, default="en")
     description = peewee.TextField(null=True)
@@ -19,10 +20,12 @@ class Survey(BaseModel):
     """A sealed survey: a copy of a template taken when its campaign first starts."""
 
     user = peewee.ForeignKeyField(User, backref="surveys", on_delete="CASCADE")
+    user_id: int
     name = peewee.CharField(max_length=90)
     tts_language = peewee.CharField(max_length=10, null=True, default="en")
     description = peewee.TextField(null=True)
     campaign = peewee.DeferredForeignKey("Campaign", null=True, backref="surveys", on_delete="SET NULL")
+    campaign_id: int | None
     survey_template = peewee.IntegerField(null=True, column_name="survey_template_id")  # source template id
 
 
@@ -66,21 +69,29 @@ SECTION_COPY_FIELDS: tuple[str, ...] = tuple(
 
 class SectionTemplate(_SectionFields):
     survey = peewee.ForeignKeyField(SurveyTemplate, backref="sections", on_delete="CASCADE")
+    survey_id: int
     audiofile = peewee.ForeignKeyField(AudioFile, null=True, on_delete="SET NULL", backref="+")
+    audiofile_id: int | None
     invalid_audiofile = peewee.ForeignKeyField(AudioFile, null=True, on_delete="SET NULL", backref="+")
+    invalid_audiofile_id: int | None
 
 
 class Section(_SectionFields):
     survey = peewee.ForeignKeyField(Survey, backref="sections", on_delete="CASCADE")
+    survey_id: int
     audiofile = peewee.ForeignKeyField(AudioFile, null=True, on_delete="SET NULL", backref="+")
+    audiofile_id: int | None
     invalid_audiofile = peewee.ForeignKeyField(AudioFile, null=True, on_delete="SET NULL", backref="+")
+    invalid_audiofile_id: int | None
     section_template = peewee.IntegerField(null=True, column_name="section_template_id")
 
 
 class BranchingTemplate(BaseModel):
     keys = peewee.CharField(max_length=150, default="")
     section = peewee.ForeignKeyField(SectionTemplate, backref="branchings", on_delete="CASCADE")
+    section_id: int
     goto = peewee.ForeignKeyField(SectionTemplate, null=True, backref="+", on_delete="SET NULL")
+    goto_id: int | None
 
     class Meta:
         indexes = ((("keys", "section"), True),)
@@ -89,7 +100,9 @@ class BranchingTemplate(BaseModel):
 class Branching(BaseModel):
     keys = peewee.CharField(max_length=150, default="")
     section = peewee.ForeignKeyField(Section, backref="branchings", on_delete="CASCADE")
+    section_id: int
     goto = peewee.ForeignKeyField(Section, null=True, backref="+", on_delete="SET NULL")
+    goto_id: int | None
 
     class Meta:
         indexes = ((("keys", "section"), True),)

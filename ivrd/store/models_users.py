@@ -31,10 +31,12 @@ class User(BaseModel):
 class ApiToken(BaseModel):
     key = peewee.CharField(max_length=40, unique=True)
     user = peewee.ForeignKeyField(User, backref="api_tokens", on_delete="CASCADE")
+    user_id: int
 
 
 class AudioFile(BaseModel):
     user = peewee.ForeignKeyField(User, backref="audio_files", on_delete="CASCADE")
+    user_id: int
     name = peewee.CharField(max_length=150)
     audio_file = peewee.CharField(max_length=300, default="")  # relative to the media root
     original_name = peewee.CharField(max_length=300, default="")
