@@ -110,6 +110,8 @@ class SaveResult:
     `aggregate` is False for answers that must not count in the survey's aggregate: empty input
     (timeout), input that failed validation, and recordings of unknown duration.
     `recording_duration_s` is None when the call ended while recording (duration unknown).
+    `visit` is the section execution number within the call that produced the answer (1-based,
+    increasing): of two answers for one section, the higher visit is the final one.
     """
 
     section_id: int
@@ -117,6 +119,7 @@ class SaveResult:
     record_file: str = ""
     recording_duration_s: int | None = 0
     aggregate: bool = True
+    visit: int = 0
 
 
 @dataclass(frozen=True)

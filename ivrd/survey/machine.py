@@ -141,6 +141,12 @@ class SurveyMachine:
     def _play(self, prompt: Prompt, state: State, out: list[SurveyAction]) -> None:
         out.append(Play(self._wait("p", state), prompt))
 
+    def _result(
+        self, response: str, record_file: str = "", duration_s: int | None = 0, aggregate: bool = True
+    ) -> SaveResult:
+        """The answer of the current visit of the current section."""
+        return SaveResult(self._current().id, response, record_file, duration_s, aggregate, self._executions)
+
     def _finish(self, reason: str, out: list[SurveyAction]) -> None:
         if self._timer_token is not None:
             out.append(CancelTimer(self._timer_token))
@@ -204,7 +210,7 @@ class SurveyMachine:
         destination = transfer_destination(section, self._context)
         if not destination:
             return after_non_input(section)
-        out.append(SaveResult(section.id, f"phonenumber: {destination}"))
+        out.append(self._result(f"phonenumber: {destination}"))
         out.append(build_transfer(self._wait("x", State.TRANSFERRING), section, destination, self._prompts))
         return None
 
@@ -212,7 +218,7 @@ class SurveyMachine:
         number = self._context.dialled_number
         if self._context.dnc_list_id is not None:
             out.append(AddToDnc(self._context.dnc_list_id, number))
-        out.append(SaveResult(section.id, f"DNC: {number}"))
+        out.append(self._result(f"DNC: {number}"))
         return self._prompt_then(section, out)
 
     def _run_sms(self, section: SectionDefinition, out: list[SurveyAction]) -> Decision | None:
@@ -220,7 +226,7 @@ class SurveyMachine:
         if text and self._context.has_sms_gateway:
             destination = sms_destination(self._context)
             out.append(SendSms(destination, text))
-            out.append(SaveResult(section.id, f"SMS: {destination}"))
+            out.append(self._result(f"SMS: {destination}"))
         return self._prompt_then(section, out)
 
     def _after_prompt(self, section: SectionDefinition, out: list[SurveyAction]) -> Decision | None:
@@ -230,7 +236,7 @@ class SurveyMachine:
             return None
         if section.type is SectionType.CONFERENCE:
             name = conference_name(section, self._context)
-            out.append(SaveResult(section.id, f"conf: {name}"))
+            out.append(self._result(f"conf: {name}"))
             out.append(JoinConference(self._wait("k", State.CONFERENCING), conference_room(name)))
             return None
         if section.type in (SectionType.HANGUP, SectionType.DNC):
@@ -296,7 +302,7 @@ class SurveyMachine:
             else:
                 self._play(invalid_prompt, State.PLAYING_INVALID, out)
             return out
-        out.append(SaveResult(section.id, answer.response, aggregate=answer.valid))
+        out.append(self._result(answer.response, aggregate=answer.valid))
         self._advance(after_input(section, answer), out)
         return out
 
@@ -310,9 +316,7 @@ class SurveyMachine:
         duration_s = (max(event.duration_ms, 0) + 500) // 1000
         record_file = event.path or self._record_file or ""
         self._record_file = None
-        out: list[SurveyAction] = [
-            SaveResult(section.id, "", record_file, recording_duration_s=duration_s, aggregate=duration_s > 0)
-        ]
+        out: list[SurveyAction] = [self._result("", record_file, duration_s, aggregate=duration_s > 0)]
         self._advance(after_non_input(section), out)
         return out
 
@@ -328,7 +332,7 @@ class SurveyMachine:
     def _on_hung_up(self, event: HungUp) -> list[SurveyAction]:
         out: list[SurveyAction] = []
         if self._state is State.RECORDING and self._record_file is not None:
-            out.append(SaveResult(self._current().id, "", self._record_file, None, aggregate=False))
+            out.append(self._result("", self._record_file, None, aggregate=False))
         self._finish(f"hung up{f' ({event.cause})' if event.cause else ''}", out)
         return out
 

@@ -83,10 +83,10 @@ def test_unmatched_key_replays_the_same_section_and_the_new_answer_replaces_the_
     caller = Caller(survey(section(1, 2, {"1": 2}, key_labels=YES_NO), section(2, 7)))
     caller.start()
     [result, collect] = caller.press("2")
-    assert result == SaveResult(1, "No")
+    assert result == SaveResult(1, "No", visit=1)
     assert isinstance(collect, Collect) and caller.machine.section_id == 1
     caller.press("1")
-    assert caller.results == [SaveResult(1, "No"), SaveResult(1, "Yes")]
+    assert caller.results == [SaveResult(1, "No", visit=1), SaveResult(1, "Yes", visit=2)]
     assert caller.machine.node_executions == 3
 
 

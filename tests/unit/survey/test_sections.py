@@ -67,7 +67,7 @@ def test_multi_choice_collects_one_allowed_key_and_saves_its_label():
         "c1", Prompt(tts_text="Script 1"), 1, 1, "#", 7000, 7000, "^[125]$"
     )
     caller.press("2")
-    assert caller.results == [SaveResult(1, "Apple")]
+    assert caller.results == [SaveResult(1, "Apple", visit=1)]
     assert caller.machine.section_id == 3
 
 
@@ -82,7 +82,7 @@ def test_multi_choice_retries_once_per_attempt_with_the_invalid_prompt_between()
             [collect] = caller.prompt_done()
             assert isinstance(collect, Collect)
     assert len(caller.collects()) == 3
-    assert caller.results == [SaveResult(1, "", aggregate=False)]
+    assert caller.results == [SaveResult(1, "", aggregate=False, visit=1)]
     assert caller.machine.section_id == 9
 
 
@@ -92,7 +92,7 @@ def test_multi_choice_without_invalid_audio_reprompts_directly():
     [collect] = caller.press("")
     assert isinstance(collect, Collect)
     assert ends_call(caller.press(""))
-    assert caller.results == [SaveResult(1, "", aggregate=False)]
+    assert caller.results == [SaveResult(1, "", aggregate=False, visit=1)]
 
 
 def test_multi_choice_timeout_takes_the_timeout_branching_even_with_invalid():
@@ -111,7 +111,7 @@ def test_rating_collects_up_to_the_digits_of_rating_laps():
     [collect] = caller.start()
     assert (collect.max_digits, collect.valid_regex) == (2, "^[0-9]{1,2}$")
     caller.press("07")
-    assert caller.results == [SaveResult(1, "7")]
+    assert caller.results == [SaveResult(1, "7", visit=1)]
     assert caller.machine.section_id == 2
 
 
@@ -120,7 +120,7 @@ def test_rating_out_of_range_retries_then_goes_invalid():
     caller.start()
     assert isinstance(caller.press("0")[0], Collect)
     caller.press("9")
-    assert caller.results == [SaveResult(1, "9", aggregate=False)]
+    assert caller.results == [SaveResult(1, "9", aggregate=False, visit=1)]
     assert caller.machine.section_id == 2
 
 
@@ -128,7 +128,7 @@ def test_valid_rating_without_branching_hangs_up():
     caller = Caller(survey(section(1, 3, {"timeout": None}, rating_laps=5)))
     caller.start()
     assert ends_call(caller.press("4"))
-    assert caller.results == [SaveResult(1, "4")]
+    assert caller.results == [SaveResult(1, "4", visit=1)]
 
 
 # -- 4 capture digits --------------------------------------------------------------------------
@@ -141,7 +141,7 @@ def test_capture_digits_checks_the_range_and_saves_the_digits():
     assert (collect.min_digits, collect.max_digits, collect.terminators) == (1, 4, "#")
     assert isinstance(caller.press("2500")[0], Collect)
     caller.press("1500")
-    assert caller.results == [SaveResult(1, "1500")]
+    assert caller.results == [SaveResult(1, "1500", visit=1)]
     assert len(caller.collects()) == 2
 
 
@@ -150,7 +150,7 @@ def test_capture_digits_without_validation_accepts_any_digits():
     caller = Caller(survey(sec, section(2, 7)))
     caller.start()
     caller.press("12")
-    assert caller.results == [SaveResult(1, "12")]
+    assert caller.results == [SaveResult(1, "12", visit=1)]
     assert caller.machine.section_id == 2
 
 
@@ -163,7 +163,7 @@ def test_record_prompts_then_records_and_saves_file_and_duration():
     [record] = caller.prompt_done()
     assert record == Record("r2", "recording-7-uuid-1-1.wav", 120, 30, 5, "#")
     caller.recorded("recording-7-uuid-1-1.wav", 4600)
-    assert caller.results == [SaveResult(7, "", "recording-7-uuid-1-1.wav", 5)]
+    assert caller.results == [SaveResult(7, "", "recording-7-uuid-1-1.wav", 5, visit=1)]
     assert caller.machine.section_id == 8
 
 
@@ -172,7 +172,7 @@ def test_empty_recording_is_saved_but_not_aggregated():
     [record] = caller.start()
     assert isinstance(record, Record)
     caller.recorded("r.wav", 300)
-    assert caller.results == [SaveResult(7, "", "r.wav", 0, aggregate=False)]
+    assert caller.results == [SaveResult(7, "", "r.wav", 0, aggregate=False, visit=1)]
 
 
 def test_hang_up_while_recording_keeps_the_file_with_unknown_duration():
@@ -180,7 +180,7 @@ def test_hang_up_while_recording_keeps_the_file_with_unknown_duration():
     [record] = caller.start()
     actions = caller.send(HungUp("NORMAL_CLEARING"))
     assert actions == [
-        SaveResult(7, "", record.file_name, None, aggregate=False),
+        SaveResult(7, "", record.file_name, None, aggregate=False, visit=1),
         Finished("hung up (NORMAL_CLEARING)"),
     ]
 
@@ -201,7 +201,7 @@ def test_transfer_dials_through_the_gateway_and_resumes_at_key_0():
     caller = Caller(survey(sec, section(2, 7)))
     actions = caller.start()
     assert actions == [
-        SaveResult(1, "phonenumber: 0144556677"),
+        SaveResult(1, "phonenumber: 0144556677", visit=1),
         Transfer("x1", "sofia/gateway/gw1/0144556677", "33612345678", ringback=Prompt(audio_path="ring.wav")),
     ]
     caller.bridge_ended()
@@ -220,7 +220,7 @@ def test_transfer_destination_and_ref_come_from_additional_vars():
     extra = {"transfer_phonenumber": "222", "transfer_ref": "T-9"}
     caller = Caller(survey(sec), context(additional_vars=extra, contact_fields={"first_name": "Ann"}))
     [result, transfer] = caller.start()
-    assert result == SaveResult(1, "phonenumber: 222")
+    assert result == SaveResult(1, "phonenumber: 222", visit=1)
     assert transfer.dial_string == "sofia/gateway/gw1/222"
     assert transfer.ringback is None
     assert transfer.confirm_prompt == Prompt(tts_text="Press 1 for Ann")
@@ -265,14 +265,15 @@ def test_hangup_section_plays_then_ends_the_call_ignoring_branchings():
 def test_conference_joins_room_at_default_and_resumes_when_left():
     caller = Caller(survey(section(1, 8, {"0": 2}, conference="sales"), section(2, 7)))
     caller.start()
-    assert caller.prompt_done() == [SaveResult(1, "conf: sales"), JoinConference("k2", "sales@default")]
+    joined = caller.prompt_done()
+    assert joined == [SaveResult(1, "conf: sales", visit=1), JoinConference("k2", "sales@default")]
     caller.left_conference()
     assert caller.machine.section_id == 2
 
 
 def test_conference_without_room_uses_the_campaign_id():
     caller = Caller(survey(section(1, 8, script="")), context(campaign_id=77))
-    assert caller.start() == [SaveResult(1, "conf: 77"), JoinConference("k1", "77@default")]
+    assert caller.start() == [SaveResult(1, "conf: 77", visit=1), JoinConference("k1", "77@default")]
 
 
 # -- 9 DNC -------------------------------------------------------------------------------------
@@ -281,7 +282,7 @@ def test_conference_without_room_uses_the_campaign_id():
 def test_dnc_adds_the_number_then_plays_then_hangs_up():
     caller = Caller(survey(section(1, 9, {"0": 2}), section(2, 1)), context(dnc_list_id=3))
     actions = caller.start()
-    assert actions[:2] == [AddToDnc(3, "33612345678"), SaveResult(1, "DNC: 33612345678")]
+    assert actions[:2] == [AddToDnc(3, "33612345678"), SaveResult(1, "DNC: 33612345678", visit=1)]
     assert isinstance(actions[2], Play)
     assert ends_call(caller.prompt_done())
 
@@ -290,7 +291,7 @@ def test_dnc_without_a_list_still_records_the_answer():
     caller = Caller(survey(section(1, 9, script="")))
     actions = caller.start()
     assert caller.of_type(AddToDnc) == []
-    assert actions[0] == SaveResult(1, "DNC: 33612345678")
+    assert actions[0] == SaveResult(1, "DNC: 33612345678", visit=1)
     assert ends_call(actions)
 
 
@@ -302,7 +303,7 @@ def test_sms_is_queued_before_the_prompt_then_key_0_is_followed():
     call = context(has_sms_gateway=True, contact_fields={"first_name": "Ann"})
     caller = Caller(survey(sec, section(2, 7)), call)
     actions = caller.start()
-    assert actions[:2] == [SendSms("33612345678", "Hi Ann"), SaveResult(1, "SMS: 33612345678")]
+    assert actions[:2] == [SendSms("33612345678", "Hi Ann"), SaveResult(1, "SMS: 33612345678", visit=1)]
     caller.prompt_done()
     assert caller.machine.section_id == 2
 
@@ -310,7 +311,7 @@ def test_sms_is_queued_before_the_prompt_then_key_0_is_followed():
 def test_sms_goes_to_sms_phonenumber_when_given():
     call = context(has_sms_gateway=True, additional_vars={"sms_phonenumber": "999"})
     caller = Caller(survey(section(1, 10, sms_text="x", script="")), call)
-    assert caller.start()[:2] == [SendSms("999", "x"), SaveResult(1, "SMS: 999")]
+    assert caller.start()[:2] == [SendSms("999", "x"), SaveResult(1, "SMS: 999", visit=1)]
 
 
 def test_sms_needs_a_gateway_and_a_text():
