@@ -1,0 +1,160 @@
+"""Streaming answering-machine detector: frames in, human/machine/fax/unknown and beep decisions out."""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+from ivrd.amd.features import FeatureExtractor, FrameFeatures
+from ivrd.amd.greeting import GreetingTracker, Verdict
+from ivrd.amd.params import FRAME_MS, SUPPORTED_RATES_HZ, AmdParams
+from ivrd.amd.result import AmdDecision, AmdResult, AmdStage
+from ivrd.amd.tones import Beep, ToneTracker, fax_tone
+from ivrd.amd.voice import NoiseFloor, VoiceDetector
+
+Audio = bytes | bytearray | memoryview | npt.NDArray[np.int16]
+
+
+class AmdAnalyzer:
+    """Decides who answered a call from the callee's audio, as early as the audio allows.
+
+    Feed signed 16-bit mono samples (bytes little-endian as in a raw .r8/.r16 file, or an int16
+    array) in chunks of any size; 20 ms frames are cut internally and time is the audio
+    consumed. ``feed`` returns the decisions taken on that chunk, in order:
+
+    1. stage DETECT: ``human``, ``machine_start``, ``fax`` or ``unknown`` (dead air, undecided);
+    2. after ``machine_start`` (when ``wait_for_end``), stage END_OF_GREETING:
+       ``machine_end_beep`` (the beep has just ended: drop the message now),
+       ``machine_end_silence`` (greeting over without a beep) or ``machine_end_other``
+       (end_max_wait_ms of audio passed without either).
+
+    The analyzer is done after a final decision; later audio is ignored.
+    """
+
+    def __init__(
+        self, sample_rate_hz: int = 8000, params: AmdParams | None = None, *, wait_for_end: bool = True
+    ) -> None:
+        if sample_rate_hz not in SUPPORTED_RATES_HZ:
+            raise ValueError(f"sample_rate_hz: expected one of {SUPPORTED_RATES_HZ}, got {sample_rate_hz}")
+        self.params = params or AmdParams()
+        self.sample_rate_hz = sample_rate_hz
+        self.wait_for_end = wait_for_end
+        self._features = FeatureExtractor(sample_rate_hz)
+        self._frame_samples = self._features.frame_samples
+        self._floor = NoiseFloor(self.params.noise_window_ms)
+        self._voice = VoiceDetector(self.params)
+        self._tones = ToneTracker(self.params)
+        self._greeting = GreetingTracker(self.params)
+        self._odd_byte = b""
+        self._samples: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
+        self._frame = 0
+        self._speaking = False
+        self.detection: AmdDecision | None = None
+        self.end: AmdDecision | None = None
+        self.done = False
+
+    @property
+    def elapsed_ms(self) -> int:
+        """Audio analysed so far, in whole frames."""
+        return self._frame * FRAME_MS
+
+    @property
+    def decisions(self) -> list[AmdDecision]:
+        return [d for d in (self.detection, self.end) if d is not None]
+
+    def feed(self, audio: Audio) -> list[AmdDecision]:
+        if self.done:
+            return []
+        samples = self._to_samples(audio)
+        if samples.size:
+            self._samples = np.concatenate((self._samples, samples)) if self._samples.size else samples
+        whole = self._samples.size // self._frame_samples
+        if whole == 0:
+            return []
+        cut = whole * self._frame_samples
+        frames = self._samples[:cut].reshape(whole, self._frame_samples)
+        self._samples = self._samples[cut:]
+        return self._analyse(self._features.extract(frames), whole)
+
+    def finish(self) -> list[AmdDecision]:
+        """The audio ended (hangup, end of file): settle any open question."""
+        if self.done:
+            return []
+        cause = f"HANGUP-{self.elapsed_ms}"
+        if self.detection is None:
+            return [self._decide_detection(Verdict(AmdResult.UNKNOWN, cause))]
+        return [self._decide_end(AmdResult.MACHINE_END_OTHER, cause)]
+
+    def _to_samples(self, audio: Audio) -> npt.NDArray[np.float32]:
+        if isinstance(audio, np.ndarray):
+            if audio.dtype != np.int16 or audio.ndim != 1:
+                raise ValueError(f"audio: expected 1-D int16 samples, got {audio.ndim}-D {audio.dtype}")
+            return audio.astype(np.float32)
+        data = self._odd_byte + bytes(audio)
+        usable = len(data) - len(data) % 2
+        self._odd_byte = data[usable:]
+        return np.frombuffer(data[:usable], dtype="<i2").astype(np.float32)
+
+    def _analyse(self, features: FrameFeatures, count: int) -> list[AmdDecision]:
+        decided: list[AmdDecision] = []
+        for i in range(count):
+            decided.extend(self._step(features, i))
+            if self.done:
+                break
+        return decided
+
+    def _step(self, features: FrameFeatures, i: int) -> list[AmdDecision]:
+        level_db = features.level_db[i]
+        floor_db = self._floor.update(level_db)
+        tonal = self._tones.is_tonal(level_db, floor_db, features.dominance[i])
+        speech = not tonal and self._voice.is_speech(level_db, floor_db, features.flatness[i], self._speaking)
+        self._speaking = speech
+        beep = self._tones.update(self._frame, tonal, features.peak_hz[i], level_db)
+        self._frame += 1
+        self._greeting.update(tonal or speech, speech)
+        if self.detection is None:
+            return self._detect(beep)
+        return self._await_end(beep)
+
+    def _detect(self, beep: Beep | None) -> list[AmdDecision]:
+        fax = fax_tone(self._tones.current, self.params)
+        if fax is not None and self._greeting.speech_ms < self.params.min_word_length_ms:
+            return [self._decide_detection(Verdict(AmdResult.FAX, f"FAX-{fax}-{self.elapsed_ms}"))]
+        if beep is not None:
+            start = self._decide_detection(Verdict(AmdResult.MACHINE_START, f"BEEP-{beep.end_ms}"))
+            return [start, *self._await_end(beep)] if self.wait_for_end else [start]
+        verdict = self._greeting.verdict()
+        return [] if verdict is None else [self._decide_detection(verdict)]
+
+    def _await_end(self, beep: Beep | None) -> list[AmdDecision]:
+        if beep is not None:
+            cause = f"BEEP-{round(beep.hz)}HZ-{beep.duration_ms}"
+            return [self._decide_end(AmdResult.MACHINE_END_BEEP, cause, beep)]
+        silence_ms = self._greeting.silence_ms
+        if silence_ms >= self.params.end_silence_ms and not self._greeting.in_word:
+            cause = f"SILENCE-{silence_ms}-{self.params.end_silence_ms}"
+            return [self._decide_end(AmdResult.MACHINE_END_SILENCE, cause)]
+        if self.elapsed_ms >= self.params.end_max_wait_ms:
+            return [self._decide_end(AmdResult.MACHINE_END_OTHER, f"TIMEOUT-{self.elapsed_ms}")]
+        return []
+
+    def _decide_detection(self, verdict: Verdict) -> AmdDecision:
+        waits = verdict.result is AmdResult.MACHINE_START and self.wait_for_end
+        self.detection = AmdDecision(
+            AmdStage.DETECT, verdict.result, verdict.cause, self.elapsed_ms, final=not waits
+        )
+        self.done = not waits
+        return self.detection
+
+    def _decide_end(self, result: AmdResult, cause: str, beep: Beep | None = None) -> AmdDecision:
+        self.end = AmdDecision(
+            AmdStage.END_OF_GREETING,
+            result,
+            cause,
+            self.elapsed_ms,
+            final=True,
+            beep_end_ms=None if beep is None else beep.end_ms,
+            beep_hz=None if beep is None else round(beep.hz, 1),
+        )
+        self.done = True
+        return self.end

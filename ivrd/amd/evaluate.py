@@ -1,0 +1,158 @@
+"""Scores detector decisions against labels: accuracy, per-class precision/recall, timing, beeps."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from ivrd.amd.result import AmdDecision, AmdResult
+
+LABEL_CLASSES = {
+    "human": "human",
+    "machine": "machine",
+    "fax": "fax",
+    "silence": "unknown",
+    "unknown": "unknown",
+}
+CLASSES = ("human", "machine", "fax", "unknown")
+BEEP_LATE_MS = 300
+BEEP_EARLY_MS = -60
+
+
+class Detector(Protocol):
+    done: bool
+
+    @property
+    def decisions(self) -> list[AmdDecision]: ...
+
+    def feed(self, audio: npt.NDArray[np.int16]) -> list[AmdDecision]: ...
+
+    def finish(self) -> list[AmdDecision]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class LabelRow:
+    file: str
+    label: str
+    beep_end_ms: int | None
+    kind: str
+    line: int
+
+    @property
+    def expected(self) -> str:
+        return LABEL_CLASSES[self.label]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    row: LabelRow
+    detection: AmdDecision
+    end: AmdDecision | None
+
+    @property
+    def predicted(self) -> str:
+        result = self.detection.result
+        return "machine" if result.is_machine else result.value
+
+    @property
+    def beep_reported(self) -> bool:
+        return self.end is not None and self.end.result is AmdResult.MACHINE_END_BEEP
+
+    @property
+    def beep_error_ms(self) -> int | None:
+        if not self.beep_reported or self.row.beep_end_ms is None or self.end is None:
+            return None
+        return self.end.decision_ms - self.row.beep_end_ms
+
+
+def run_detector(detector: Detector, samples: npt.NDArray[np.int16], chunk_samples: int) -> list[AmdDecision]:
+    """Feeds a whole recording in chunks until the detector is done, then settles it."""
+    for start in range(0, samples.size, chunk_samples):
+        detector.feed(samples[start : start + chunk_samples])
+        if detector.done:
+            break
+    detector.finish()
+    return detector.decisions
+
+
+def outcome_of(row: LabelRow, decisions: Sequence[AmdDecision]) -> Outcome:
+    return Outcome(row, decisions[0], decisions[1] if len(decisions) > 1 else None)
+
+
+def _stats(values: Sequence[float]) -> dict[str, float | None]:
+    if not values:
+        return {"n": 0, "median": None, "p90": None, "max": None}
+    array = np.asarray(values, dtype=float)
+    return {
+        "n": len(values),
+        "median": float(np.median(array)),
+        "p90": float(np.percentile(array, 90)),
+        "max": float(array.max()),
+    }
+
+
+def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
+    """Every figure of the evaluation report, as plain data."""
+    total = len(outcomes)
+    correct = sum(o.predicted == o.row.expected for o in outcomes)
+    per_class: dict[str, dict[str, float | int | None]] = {}
+    for cls in CLASSES:
+        truth = [o for o in outcomes if o.row.expected == cls]
+        said = [o for o in outcomes if o.predicted == cls]
+        hits = sum(o.predicted == cls for o in truth)
+        per_class[cls] = {
+            "n": len(truth),
+            "precision": hits / len(said) if said else None,
+            "recall": hits / len(truth) if truth else None,
+        }
+    humans = [o for o in outcomes if o.row.expected == "human"]
+    timing = {
+        cls: _stats(
+            [o.detection.decision_ms for o in outcomes if o.row.expected == cls and o.predicted == cls]
+        )
+        for cls in CLASSES
+    }
+    with_beep = [o for o in outcomes if o.row.beep_end_ms is not None]
+    errors = [e for o in with_beep if (e := o.beep_error_ms) is not None]
+    in_time = [e for e in errors if BEEP_EARLY_MS <= e <= BEEP_LATE_MS]
+    false_beeps = [o.row.file for o in outcomes if o.row.beep_end_ms is None and o.beep_reported]
+    return {
+        "files": total,
+        "accuracy": correct / total if total else None,
+        "humans_called_machine": (
+            sum(o.predicted == "machine" for o in humans) / len(humans) if humans else None
+        ),
+        "per_class": per_class,
+        "decision_ms": timing,
+        "beeps": {
+            "n": len(with_beep),
+            "reported": len(errors) / len(with_beep) if with_beep else None,
+            "found_in_time": len(in_time) / len(with_beep) if with_beep else None,
+            "drop_minus_beep_end_ms": _stats(errors),
+            "false_beeps": false_beeps,
+        },
+        "errors": [
+            {
+                "file": o.row.file,
+                "kind": o.row.kind,
+                "expected": o.row.expected,
+                "got": o.detection.result.value,
+                "cause": o.detection.cause,
+            }
+            for o in outcomes
+            if o.predicted != o.row.expected
+        ],
+    }
+
+
+def per_kind_accuracy(outcomes: Sequence[Outcome]) -> dict[str, tuple[int, int]]:
+    """kind -> (correct, total)."""
+    table: dict[str, tuple[int, int]] = {}
+    for o in outcomes:
+        right, seen = table.get(o.row.kind, (0, 0))
+        table[o.row.kind] = (right + (o.predicted == o.row.expected), seen + 1)
+    return table

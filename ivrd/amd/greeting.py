@@ -1,0 +1,106 @@
+"""Counts words, voiced time and silences of a greeting and applies the detection rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ivrd.amd.params import FRAME_MS, AmdParams
+from ivrd.amd.result import AmdResult
+
+BLIP_MAX_MS = 40
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    result: AmdResult
+    cause: str
+
+
+class GreetingTracker:
+    """Per-frame counters of the answer's cadence.
+
+    A word is at least min_word_length_ms of activity with gaps shorter than
+    between_words_silence_ms. Activity of at most 40 ms (a click, a burst of line noise) does not
+    interrupt a silence: it is counted as part of it.
+    """
+
+    def __init__(self, params: AmdParams) -> None:
+        self.params = params
+        self.elapsed_ms = 0
+        self.voiced_ms = 0  # active time in the greeting: speech and short tones (held vowels)
+        self.speech_ms = 0  # speech only
+        self.run_ms = 0  # activity since the last between-words silence
+        self.gap_ms = 0  # silence since the last active frame
+        self.silence_ms = 0  # silence since the last word, short blips included
+        self.words = 0
+        self.in_word = False
+        self.first_word_ms: int | None = None
+
+    def update(self, active: bool, speech: bool) -> None:
+        self.elapsed_ms += FRAME_MS
+        if active:
+            self._on_active(speech)
+        else:
+            self._on_silent()
+
+    def _on_active(self, speech: bool) -> None:
+        self.run_ms += FRAME_MS
+        self.voiced_ms += FRAME_MS
+        if speech:
+            self.speech_ms += FRAME_MS
+        if self.run_ms > BLIP_MAX_MS:
+            self.silence_ms = 0
+        if self.run_ms >= self.params.min_word_length_ms and not self.in_word:
+            self.words += 1
+            self.in_word = True
+            if self.first_word_ms is None:
+                self.first_word_ms = self.elapsed_ms - self.run_ms
+        self.gap_ms = 0
+
+    def _on_silent(self) -> None:
+        self.gap_ms += FRAME_MS
+        self.silence_ms += FRAME_MS
+        if self.gap_ms >= self.params.between_words_silence_ms and self.run_ms:
+            if self.run_ms <= BLIP_MAX_MS:
+                self.silence_ms += self.run_ms  # a click or noise burst inside a silence
+            self.run_ms = 0
+            self.in_word = False
+
+    @property
+    def in_greeting(self) -> bool:
+        return self.first_word_ms is not None
+
+    def human_silence_ms(self) -> int:
+        """Silence that ends a human's greeting: short after a prompt, brief answer."""
+        params = self.params
+        prompt = self.first_word_ms is not None and self.first_word_ms <= params.initial_silence_ms
+        if prompt and self.voiced_ms <= params.short_greeting_ms:
+            return params.short_greeting_silence_ms
+        return params.after_greeting_silence_ms
+
+    def verdict(self) -> Verdict | None:
+        """The detection rules, checked after each frame."""
+        params = self.params
+        if self.in_greeting and not self.in_word:
+            needed = self.human_silence_ms()
+            if self.silence_ms >= needed:
+                return Verdict(AmdResult.HUMAN, f"HUMAN-{self.silence_ms}-{needed}")
+        if self.run_ms >= params.maximum_word_length_ms:
+            return Verdict(AmdResult.MACHINE_START, f"MAXWORDLENGTH-{self.run_ms}")
+        if self.voiced_ms >= params.long_greeting_ms:
+            return Verdict(
+                AmdResult.MACHINE_START, f"LONGGREETING-{self.voiced_ms}-{params.long_greeting_ms}"
+            )
+        if self.words > 2 * params.maximum_number_of_words and self.voiced_ms >= params.greeting_ms:
+            return Verdict(AmdResult.MACHINE_START, f"MAXWORDS-{self.words}-{params.maximum_number_of_words}")
+        if self.elapsed_ms >= params.total_analysis_time_ms:
+            return self._timeout()
+        return None
+
+    def _timeout(self) -> Verdict:
+        params = self.params
+        if not self.in_greeting:
+            return Verdict(AmdResult.UNKNOWN, f"INITIALSILENCE-{self.elapsed_ms}-{params.initial_silence_ms}")
+        if self.voiced_ms >= params.greeting_ms:
+            return Verdict(AmdResult.MACHINE_START, f"LONGGREETING-{self.voiced_ms}-{params.greeting_ms}")
+        return Verdict(AmdResult.UNKNOWN, f"TOOLONG-{self.elapsed_ms}")

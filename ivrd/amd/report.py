@@ -1,0 +1,55 @@
+"""Formats an evaluation summary (ours and the app_amd baseline side by side) as text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ivrd.amd.evaluate import CLASSES
+
+
+def _pct(value: Any) -> str:
+    return "-" if value is None else f"{100 * value:5.1f}%"
+
+
+def _ms(value: Any) -> str:
+    return "-" if value is None else f"{value:6.0f}"
+
+
+def format_report(columns: dict[str, dict[str, Any]], kinds: dict[str, dict[str, tuple[int, int]]]) -> str:
+    """``columns`` maps a detector name to its summarize() result; ``kinds`` to per-kind tallies."""
+    names = list(columns)
+    width = max(14, *(len(n) + 2 for n in names))
+    lines = [f"{'':34}" + "".join(f"{n:>{width}}" for n in names)]
+
+    def row(title: str, cells: list[str]) -> None:
+        lines.append(f"{title:34}" + "".join(f"{c:>{width}}" for c in cells))
+
+    first = columns[names[0]]
+    row("files", [str(c["files"]) for c in columns.values()])
+    row("accuracy", [_pct(c["accuracy"]) for c in columns.values()])
+    row("humans called machine", [_pct(c["humans_called_machine"]) for c in columns.values()])
+    for cls in CLASSES:
+        if not first["per_class"][cls]["n"]:
+            continue
+        n = first["per_class"][cls]["n"]
+        row(f"{cls} (n={n}) precision", [_pct(c["per_class"][cls]["precision"]) for c in columns.values()])
+        row(f"{cls} recall", [_pct(c["per_class"][cls]["recall"]) for c in columns.values()])
+    for cls in CLASSES:
+        if not first["per_class"][cls]["n"]:
+            continue
+        row(f"{cls} decision median ms", [_ms(c["decision_ms"][cls]["median"]) for c in columns.values()])
+        row(f"{cls} decision p90 ms", [_ms(c["decision_ms"][cls]["p90"]) for c in columns.values()])
+    beeps = [c["beeps"] for c in columns.values()]
+    if first["beeps"]["n"]:
+        row(f"beeps (n={first['beeps']['n']}) reported", [_pct(b["reported"]) for b in beeps])
+        row("beeps found, drop <= 300 ms", [_pct(b["found_in_time"]) for b in beeps])
+        row("drop - beep end median ms", [_ms(b["drop_minus_beep_end_ms"]["median"]) for b in beeps])
+        row("drop - beep end p90 ms", [_ms(b["drop_minus_beep_end_ms"]["p90"]) for b in beeps])
+        row("drop - beep end max ms", [_ms(b["drop_minus_beep_end_ms"]["max"]) for b in beeps])
+    row("beeps reported on no-beep files", [str(len(b["false_beeps"])) for b in beeps])
+    if any(len(k) > 1 for k in kinds.values()):
+        lines.append("")
+        lines.append("accuracy per kind")
+        for kind in sorted(kinds[names[0]]):
+            row(f"  {kind}", [f"{k[kind][0]}/{k[kind][1]}" if kind in k else "-" for k in kinds.values()])
+    return "\n".join(lines)

@@ -1,0 +1,189 @@
+"""`ivrd amd classify|eval`: answering-machine detection on recordings, and its evaluation."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import soundfile
+
+from ivrd.amd import AmdAnalyzer, AppAmdBaseline
+from ivrd.amd.evaluate import (
+    LABEL_CLASSES,
+    Detector,
+    LabelRow,
+    outcome_of,
+    per_kind_accuracy,
+    run_detector,
+    summarize,
+)
+from ivrd.amd.report import format_report
+
+RAW_RATES_HZ = {".r8": 8000, ".r16": 16000}
+CHUNK_MS = 200
+
+
+class AmdInputError(Exception):
+    """A file or label row that cannot be used; the message names it."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="amd_command", metavar="ACTION", required=True)
+    classify = sub.add_parser("classify", help="print one JSON line per recording with the decision")
+    classify.add_argument("files", nargs="+", metavar="FILE", help="16-bit mono WAV, or raw .r8/.r16/.raw")
+    classify.add_argument("--rate", type=int, choices=[8000, 16000], help="sample rate of raw files")
+    classify.add_argument("--baseline", action="store_true", help="use the classic app_amd detector")
+    evaluate = sub.add_parser(
+        "eval", help="score the detector against a labels CSV (file,label[,beep_end_ms])"
+    )
+    evaluate.add_argument("labels", metavar="LABELS.csv")
+    evaluate.add_argument("--baseline", action="store_true", help="also run app_amd on the same files")
+    evaluate.add_argument("--rate", type=int, choices=[8000, 16000], help="sample rate of raw files")
+    evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--errors", action="store_true", help="list misclassified files")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        if args.amd_command == "classify":
+            return _classify(args)
+        return _evaluate(args)
+    except AmdInputError as exc:
+        print(f"ivrd amd: {exc}", file=sys.stderr)
+        return 2
+
+
+def read_audio(path: Path, rate_hz: int | None = None) -> tuple[npt.NDArray[np.int16], int]:
+    """Samples and rate of a 16-bit mono WAV or a raw signed 16-bit little-endian file."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix in RAW_RATES_HZ or suffix == ".raw":
+            rate = rate_hz or RAW_RATES_HZ.get(suffix)
+            if rate is None:
+                raise AmdInputError(f"{path}: raw audio needs --rate 8000 or 16000")
+            data = path.read_bytes()
+            return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.int16), rate
+        info = soundfile.info(str(path))
+        if info.channels != 1 or info.subtype != "PCM_16":
+            raise AmdInputError(
+                f"{path}: expected 16-bit mono audio, got {info.channels} channel(s) {info.subtype}"
+            )
+        if info.samplerate not in (8000, 16000):
+            raise AmdInputError(f"{path}: sample rate {info.samplerate} Hz is not 8000 or 16000")
+        samples, rate = soundfile.read(str(path), dtype="int16")
+        return np.asarray(samples, dtype=np.int16), int(rate)
+    except (OSError, RuntimeError, soundfile.LibsndfileError) as exc:
+        raise AmdInputError(f"{path}: cannot read audio ({exc})") from exc
+
+
+def detector_factory(baseline: bool) -> Callable[[int], Detector]:
+    if baseline:
+        return lambda rate: AppAmdBaseline(rate)
+    return lambda rate: AmdAnalyzer(rate)
+
+
+def analyse(path: Path, make: Callable[[int], Detector], rate_hz: int | None) -> list[Any]:
+    samples, rate = read_audio(path, rate_hz)
+    return run_detector(make(rate), samples, rate * CHUNK_MS // 1000)
+
+
+def _classify(args: argparse.Namespace) -> int:
+    make = detector_factory(args.baseline)
+    status = 0
+    for name in args.files:
+        try:
+            decisions = analyse(Path(name), make, args.rate)
+        except AmdInputError as exc:
+            print(f"ivrd amd: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        first, end = decisions[0], (decisions[1] if len(decisions) > 1 else None)
+        print(
+            json.dumps(
+                {
+                    "file": name,
+                    "result": first.result.value,
+                    "cause": first.cause,
+                    "decision_ms": first.decision_ms,
+                    "end_result": None if end is None else end.result.value,
+                    "end_cause": None if end is None else end.cause,
+                    "end_ms": None if end is None else end.decision_ms,
+                    "beep_end_ms": None if end is None else end.beep_end_ms,
+                    "amd_status": first.amd_status,
+                }
+            )
+        )
+    return status
+
+
+def read_labels(path: Path) -> list[LabelRow]:
+    """Rows file,label[,beep_end_ms[,kind]]; a header row is skipped; paths relative to the CSV."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AmdInputError(f"{path}: cannot read labels ({exc})") from exc
+    rows: list[LabelRow] = []
+    for line_no, fields in enumerate(csv.reader(text.splitlines()), start=1):
+        fields = [f.strip() for f in fields]
+        if not fields or not any(fields) or fields[0].startswith("#"):
+            continue
+        if line_no == 1 and fields[0].lower() == "file":
+            continue
+        rows.append(_label_row(path, line_no, fields))
+    if not rows:
+        raise AmdInputError(f"{path}: no label rows")
+    return rows
+
+
+def _label_row(path: Path, line_no: int, fields: list[str]) -> LabelRow:
+    where = f"{path} line {line_no}"
+    if len(fields) < 2:
+        raise AmdInputError(f"{where}: expected file,label[,beep_end_ms]")
+    label = fields[1].lower()
+    if label not in LABEL_CLASSES:
+        raise AmdInputError(f"{where}: label {fields[1]!r} is not one of {', '.join(LABEL_CLASSES)}")
+    beep_end_ms = None
+    if len(fields) > 2 and fields[2]:
+        try:
+            beep_end_ms = int(float(fields[2]))
+        except ValueError:
+            raise AmdInputError(f"{where}: beep_end_ms {fields[2]!r} is not a number") from None
+    kind = fields[3] if len(fields) > 3 and fields[3] else label
+    file = fields[0] if Path(fields[0]).is_absolute() else str(path.parent / fields[0])
+    return LabelRow(file, label, beep_end_ms, kind, line_no)
+
+
+def _evaluate(args: argparse.Namespace) -> int:
+    rows = read_labels(Path(args.labels))
+    detectors = {"ivrd": detector_factory(False)}
+    if args.baseline:
+        detectors["app_amd"] = detector_factory(True)
+    summaries: dict[str, dict[str, Any]] = {}
+    kinds: dict[str, dict[str, tuple[int, int]]] = {}
+    for name, make in detectors.items():
+        outcomes = []
+        for row in rows:
+            try:
+                decisions = analyse(Path(row.file), make, args.rate)
+            except AmdInputError as exc:
+                raise AmdInputError(f"{args.labels} line {row.line}: {exc}") from None
+            outcomes.append(outcome_of(row, decisions))
+        summaries[name] = summarize(outcomes)
+        kinds[name] = per_kind_accuracy(outcomes)
+    if args.json:
+        print(json.dumps(summaries, indent=2))
+        return 0
+    print(format_report(summaries, kinds))
+    if args.errors:
+        for name, summary in summaries.items():
+            for error in summary["errors"]:
+                wrong = f"expected {error['expected']} got {error['got']} ({error['cause']})"
+                print(f"{name}: {error['file']} {wrong}")
+    return 0
