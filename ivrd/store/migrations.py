@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import peewee
 
 from ivrd.store.db import execute_sql, is_postgres, is_sqlite
-from ivrd.store.models import ALL_MODELS, SchemaVersion, Subscriber
+from ivrd.store.models import ALL_MODELS, Campaign, SchemaVersion, Subscriber
 
 # Serialises concurrent `ivrd migrate` runs on one PostgreSQL database.
 _PG_LOCK_KEY = 0x1BD_5C4E
@@ -50,9 +50,17 @@ def _claim_columns_and_call_indexes(database: peewee.Database) -> None:
         execute_sql(database, f'CREATE INDEX IF NOT EXISTS "{name}" ON "{table}" ({columns})')
 
 
+def _import_cursor(database: peewee.Database) -> None:
+    _add_column_if_missing(database, Campaign, "import_cursor")
+    execute_sql(
+        database, 'CREATE INDEX IF NOT EXISTS "contact_phonebook_id_id" ON "contact" ("phonebook_id", "id")'
+    )
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_initial_tables),
     Migration(2, "subscriber claim time, call request and claim indexes", _claim_columns_and_call_indexes),
+    Migration(3, "incremental phonebook import cursor", _import_cursor),
 )
 
 

@@ -56,6 +56,7 @@ class Campaign(BaseModel):
     survey_id: int | None
     extra_data = peewee.CharField(max_length=120, default="")
     imported_phonebook = peewee.CharField(max_length=500, default="")  # comma-separated ids
+    import_cursor = peewee.CharField(max_length=50, default="")  # "phonebook_id:last_contact_id" mid-import
     totalcontact = peewee.IntegerField(default=0)
     completed = peewee.IntegerField(default=0)
     has_been_started = peewee.BooleanField(default=False)
