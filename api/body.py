@@ -1,0 +1,56 @@
+"""Request bodies as a flat dict: JSON objects, url-encoded forms and the text parts of multipart forms."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import falcon
+from falcon.media.multipart import BodyPart
+
+from api.errors import NON_FIELD, ValidationFailed
+
+MAX_TEXT_PART_BYTES = 1024 * 1024
+FORM_TYPES = (falcon.MEDIA_URLENCODED, falcon.MEDIA_MULTIPART)
+
+
+def media_type(req: falcon.Request) -> str:
+    return (req.content_type or "").split(";", 1)[0].strip().lower()
+
+
+def _has_body(req: falcon.Request) -> bool:
+    if req.content_length is not None:
+        return req.content_length > 0
+    return req.get_header("Transfer-Encoding") is not None
+
+
+def read_body(req: falcon.Request) -> dict[str, object]:
+    """The body as a dict of field → value; 400 when it is not an object, 415 for other media types."""
+    if not _has_body(req):
+        return {}
+    kind = media_type(req)
+    if kind in ("", falcon.MEDIA_JSON) or kind.endswith("+json"):
+        data: Any = req.get_media()
+    elif kind == falcon.MEDIA_URLENCODED:
+        data = req.get_media()
+    elif kind == falcon.MEDIA_MULTIPART:
+        data = {part.name: _part_text(part) for part in _parts(req) if part.name and not part.filename}
+    else:
+        raise falcon.HTTPUnsupportedMediaType(description=f'Unsupported media type "{kind}" in request.')
+    if not isinstance(data, dict):
+        raise ValidationFailed(
+            {NON_FIELD: f"Invalid data. Expected a dictionary, but got {type(data).__name__}."}
+        )
+    return {str(key): value for key, value in data.items()}
+
+
+def _parts(req: falcon.Request) -> Iterator[BodyPart]:
+    form = req.get_media()
+    yield from form
+
+
+def _part_text(part: BodyPart) -> str:
+    data = part.stream.read(MAX_TEXT_PART_BYTES + 1)
+    if len(data) > MAX_TEXT_PART_BYTES:
+        raise ValidationFailed({part.name or NON_FIELD: "This form field is too large."})
+    return data.decode("utf-8", "replace")

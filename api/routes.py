@@ -1,0 +1,74 @@
+"""The route table: every family's list/detail routes plus the special endpoints."""
+
+from __future__ import annotations
+
+import falcon
+import peewee
+
+from api.auth import Authenticator
+from api.openapi import OpenApiDocument
+from api.resources.audio import AudioCollection, AudioDownload, AudioFiles
+from api.resources.base import REGISTRY, Collection, Family, Item
+from api.resources.bulk import BulkContacts, PhonebookImport
+from api.resources.calls import CallRecords, CallRequests, Subscribers
+from api.resources.campaigns import CampaignItem, Campaigns, CampaignStats
+from api.resources.contacts import Contacts, DncContacts, DncLists, Phonebooks
+from api.resources.gateways import CallerIdGroups, Gateways, SmsGateways
+from api.resources.results import Results, SealedSurveys, SurveyAggregate
+from api.resources.surveys import BranchingTemplates, SectionTemplates, SurveyTemplates
+from api.resources.users import TokenAuth, Users
+from ivrd.config import Settings
+
+FAMILIES: tuple[Family, ...] = (
+    Users(),
+    Campaigns(),
+    AudioFiles(),
+    SurveyTemplates(),
+    SectionTemplates(),
+    BranchingTemplates(),
+    SealedSurveys(),
+    Phonebooks(),
+    Contacts(),
+    Subscribers(),
+    CallRequests(),
+    CallRecords(),
+    Results(),
+    DncLists(),
+    DncContacts(),
+    Gateways(),
+    SmsGateways(),
+    CallerIdGroups(),
+)
+for _family in FAMILIES:
+    REGISTRY[_family.name] = _family
+
+ID = "{object_id:int(min=1, max=9223372036854775807)}"
+
+
+def add_routes(
+    app: falcon.App[falcon.Request, falcon.Response],
+    settings: Settings,
+    database: peewee.Database,
+    authenticator: Authenticator,
+) -> None:
+    page_size = settings.api.page_size
+    for family in FAMILIES:
+        collection: Collection
+        item: Item
+        if isinstance(family, AudioFiles):
+            collection = AudioCollection(family, database, settings)
+        else:
+            collection = Collection(family, database, page_size)
+        item = CampaignItem(family, database) if isinstance(family, Campaigns) else Item(family, database)
+        app.add_route(f"/rest-api/{family.name}/", collection)
+        app.add_route(f"/rest-api/{family.name}/{ID}/", item)
+    app.add_route(f"/rest-api/campaigns/{ID}/stats/", CampaignStats(REGISTRY["campaigns"]))
+    app.add_route(f"/rest-api/surveyaggregate/{ID}/", SurveyAggregate())
+    app.add_route("/rest-api/bulkcontact/", BulkContacts(database, settings))
+    app.add_route(f"/rest-api/phonebook/{ID}/import/", PhonebookImport(database, settings))
+    app.add_route("/rest-api/api-token-auth/", TokenAuth(authenticator))
+    app.add_route("/rest-api/openapi.json", OpenApiDocument(FAMILIES, settings))
+    media_prefix = "/" + "/".join(
+        part for part in (settings.media.url_prefix.strip("/"), settings.media.uploads_dir.strip("/")) if part
+    )
+    app.add_route(media_prefix + "/{filename}", AudioDownload(settings))
