@@ -9,6 +9,7 @@ import stat
 import subprocess
 from pathlib import Path
 
+import gunicorn.arbiter
 import pytest
 
 from ivrd.config import _ENV_OVERRIDES, Settings, load_settings
@@ -91,6 +92,16 @@ def test_the_daemon_reports_readiness_and_liveness_to_systemd() -> None:
     assert d["NotifyAccess"] == ["main"]
     assert d["WatchdogSec"] == ["30s"]
     assert "freeswitch.service" in d["After"][0] and "freeswitch.service" in d["Wants"][0]
+
+
+def test_the_api_is_ready_when_gunicorn_says_so() -> None:
+    d = _directives("ivrd-api.service")
+    assert d["Type"] == ["notify"] and d["NotifyAccess"] == ["main"]
+    assert "WatchdogSec" not in d
+    # `ivrd serve` runs gunicorn's arbiter in its own process, and the arbiter notifies.
+    arbiter = Path(gunicorn.arbiter.__file__).read_text(encoding="utf-8")
+    assert 'sd_notify("READY=1' in arbiter
+    assert "BaseApplication" in (DEPLOY.parent / "api" / "cli.py").read_text(encoding="utf-8")
 
 
 def _example_settings() -> Settings:
