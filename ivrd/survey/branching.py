@@ -1,4 +1,13 @@
-"""Where the flow goes after a section (spec §2.2): explicit branchings only, never "next by order"."""
+"""Where the flow goes after a section (spec §2.2): explicit branchings only, never "next by order".
+
+Non-input sections (1, 5, 6, 8, 10): branching `0` if it has a destination, else `timeout` if it
+has one, else hang up. Sections 7 and 9 always end the call. Digit sections (2, 3, 4), in order:
+a multi-choice timeout follows the `timeout` branching at once when there is one; invalid input
+(empty rating or multi-choice, a rating outside 1..rating_laps, digits outside min..max, a key
+without label) follows `invalid` when there is one; any other typed input follows its exact key,
+else `any`, else a valid rating hangs up and anything else replays the section; no input at all
+follows `timeout` when it has a destination, else hangs up. A null destination always hangs up.
+"""
 
 from __future__ import annotations
 

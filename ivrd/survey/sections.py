@@ -1,4 +1,25 @@
-"""Section type numbers and per-type defaults shared by validation and the survey machine."""
+"""Section type numbers and per-type defaults shared by validation and the survey machine.
+
+What each type does in the machine ("prompt" = the audio file, else TTS of the tag-substituted
+script; nothing is played when both are empty):
+
+1 play message   prompt, then branching 0/timeout; no result.
+2 multi-choice   one key among those with a key_X label; result = that label.
+3 rating         up to len(str(rating_laps)) digits, valid 1..rating_laps; result = the rating.
+4 capture digits 1..number_digits digits ('#' ends), range-checked when validate_number;
+                 result = the digits.
+5 record         prompt, record (120 s max, '#' or 5 s of silence ends); result: empty response,
+                 record_file and recording duration.
+6 transfer       bridge to the destination with the prompt as ringback; result
+                 `phonenumber: <destination>` saved before bridging; branching 0 when the bridge ends.
+7 hangup         prompt, hang up.
+8 conference     prompt, join `<room>@default` (empty room → campaign id); result `conf: <room>`;
+                 branching 0 when the caller leaves.
+9 DNC            add the dialled number to the campaign's DNC list, result `DNC: <number>`, prompt,
+                 hang up.
+10 SMS           queue the tag-substituted sms_text (when non-empty and the campaign has an SMS
+                 gateway) with result `SMS: <destination>`, prompt, branching 0.
+"""
 
 from __future__ import annotations
 
