@@ -1,0 +1,181 @@
+"""Session recordings (record_session, uuid_record): the far end's audio written in real time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import wave
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+from ivrd.sim.executor import AppCall, application
+from ivrd.sim.media import RATE_HZ, resolve, silence, upsample
+
+if TYPE_CHECKING:
+    from ivrd.sim.channel import Channel
+    from ivrd.sim.server import SimFreeSwitch
+
+CHUNK_MS = 20
+
+
+def _rate_for(path: Path, channel: Channel) -> int:
+    if path.suffix == ".r16":
+        return 16000
+    if path.suffix == ".r8":
+        return 8000
+    text = channel.get_var("record_sample_rate") or ""
+    return int(text) if text.isdigit() else RATE_HZ
+
+
+class SessionRecorder:
+    """Writes what the far end says (greeting, then silence) to .wav/.r8/.r16 as the call runs."""
+
+    def __init__(self, channel: Channel, path: Path, limit_s: float | None) -> None:
+        self.channel = channel
+        self.path = path
+        self.limit_s = limit_s
+        self.rate_hz = _rate_for(path, channel)
+        self.raw = path.suffix in (".r8", ".r16", ".raw")
+        self._file: IO[bytes] | None = None
+        self._wave: wave.Wave_write | None = None
+        self._written = 0
+        self._source_offset = 0
+        self._started_s = 0.0
+        self._done = False
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = self.path.open("wb")
+        if not self.raw:
+            self._wave = wave.open(self._file, "wb")  # noqa: SIM115 - closed in finish()
+            self._wave.setnchannels(1)
+            self._wave.setsampwidth(2)
+            self._wave.setframerate(self.rate_hz)
+        script = self.channel.script
+        self._source_offset = script.now_sample() if script is not None else 0
+        self._started_s = asyncio.get_running_loop().time()
+        self.channel.recorders[str(self.path)] = self
+        self.channel.fire("RECORD_START", extra=[("Record-File-Path", str(self.path))],
+                          origin_key="SESSION_RECORD_START")
+        self._task = self.channel.spawn(self._run())
+
+    async def _run(self) -> None:
+        while not self._done:
+            elapsed_s = asyncio.get_running_loop().time() - self._started_s
+            if self.limit_s is not None and elapsed_s >= self.limit_s:
+                self.finish("success-maxtime")
+                return
+            self._write_until(elapsed_s)
+            await asyncio.sleep(CHUNK_MS / 1000.0)
+
+    def _write_until(self, elapsed_s: float) -> None:
+        if self.limit_s is not None:
+            elapsed_s = min(elapsed_s, self.limit_s)
+        target = int(elapsed_s * RATE_HZ)
+        count = target - self._written
+        if count <= 0 or self._file is None:
+            return
+        script = self.channel.script
+        if script is not None:
+            chunk = script.timeline.read(self._source_offset + self._written, count)
+        else:
+            chunk = silence(count)
+        data = upsample(chunk, self.rate_hz).tobytes()
+        if self._wave is not None:
+            self._wave.writeframes(data)
+        else:
+            self._file.write(data)
+        self._file.flush()
+        self._written = target
+
+    def finish(self, completion_cause: str | None = None) -> None:
+        """Flush what is due, close the file, set record_* variables and fire RECORD_STOP."""
+        if self._done:
+            return
+        self._done = True
+        self._write_until(asyncio.get_running_loop().time() - self._started_s)
+        with contextlib.suppress(OSError):
+            if self._wave is not None:
+                self._wave.close()
+            if self._file is not None:
+                self._file.close()
+        if self._task is not None and self._task is not asyncio.current_task():
+            self._task.cancel()
+        self.channel.recorders.pop(str(self.path), None)
+        ms = self._written * 1000 // RATE_HZ
+        channel = self.channel
+        for name, value in (("record_seconds", ms // 1000), ("record_ms", ms),
+                            ("record_samples", self._written * self.rate_hz // RATE_HZ)):
+            channel.set_var(name, str(value))
+        if completion_cause:
+            channel.set_var("record_completion_cause", completion_cause)
+        extra = [("Record-File-Path", str(self.path))]
+        if completion_cause:
+            extra.append(("Record-Completion-Cause", completion_cause))
+        channel.fire("RECORD_STOP", extra=extra, origin_key="SESSION_RECORD_STOP")
+
+
+def start_recording(sim: SimFreeSwitch, channel: Channel, path_text: str, limit_text: str = "") -> bool:
+    path = resolve(path_text, sim.media_root, channel.get_var("sound_prefix"))
+    if str(path) in channel.recorders:
+        return False
+    limit = limit_text.lstrip("+")
+    try:
+        limit_s = float(limit) if limit else None
+    except ValueError:
+        limit_s = None
+    try:
+        SessionRecorder(channel, path, limit_s if limit_s and limit_s > 0 else None).start()
+    except OSError:
+        return False
+    return True
+
+
+def stop_recording(sim: SimFreeSwitch, channel: Channel, path_text: str) -> bool:
+    if path_text == "all":
+        found = bool(channel.recorders)
+        for recorder in list(channel.recorders.values()):
+            recorder.finish()
+        return found
+    path = resolve(path_text, sim.media_root, channel.get_var("sound_prefix"))
+    recorder = channel.recorders.get(str(path))
+    if recorder is None:
+        return False
+    recorder.finish()
+    return True
+
+
+@application("record_session")
+async def record_session(call: AppCall) -> str:
+    parts = call.arg.split()
+    if parts:
+        start_recording(call.sim, call.channel, parts[0], parts[1] if len(parts) > 1 else "")
+    return "_none_"
+
+
+@application("stop_record_session")
+async def stop_record_session(call: AppCall) -> str:
+    stop_recording(call.sim, call.channel, call.arg.strip() or "all")
+    return "_none_"
+
+
+def uuid_record(sim: SimFreeSwitch, args: str) -> str:
+    """`uuid_record <uuid> start|stop|mask|unmask <path> [<limit>]`."""
+    parts = args.split()
+    if len(parts) < 3:
+        return "-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n"
+    channel = sim.channels.get(parts[0])
+    if channel is None or not channel.alive:
+        return "-ERR Cannot locate session!\n"
+    action, path_text = parts[1].lower(), parts[2]
+    if action == "start":
+        ok = start_recording(sim, channel, path_text, parts[3] if len(parts) > 3 else "")
+        return "+OK Success\n" if ok else "-ERR Cannot record session!\n"
+    if action == "stop":
+        stopped = stop_recording(sim, channel, path_text)
+        return "+OK Success\n" if stopped else "-ERR Cannot stop record session!\n"
+    if action in ("mask", "unmask"):
+        known = path_text == "all" or str(resolve(path_text, sim.media_root)) in channel.recorders
+        return "+OK Success\n" if known else f"-ERR Cannot {action} recording session!\n"
+    return "-USAGE: <uuid> [start|stop|mask|unmask] <path> [<limit>] [<recording_vars>]\n"

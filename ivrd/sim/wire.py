@@ -1,0 +1,114 @@
+"""Bytes FreeSWITCH writes on the Event Socket: value encoding, event serializations and frame templates."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+Header = tuple[str, str]
+
+_SAFE_BYTES = frozenset(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!$'()*,-./_~"
+)
+_UPPER_HEX = frozenset(b"0123456789ABCDEF")
+_PERCENT = 0x25
+
+DISCONNECT_BODY = b"Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
+LOST_EVENTS_BODY = b"killed listener because of lost events\n"
+RUDE_REJECTION_BODY = b"Access Denied, go away.\n"
+
+
+def url_encode(value: str) -> str:
+    """Encode a header value the way switch_url_encode does (upper-case hex, `%XX` passed through)."""
+    raw = value.encode("utf-8")
+    out: list[str] = []
+    i = 0
+    while i < len(raw):
+        byte = raw[i]
+        if byte == _PERCENT and _is_upper_hex_pair(raw, i + 1):
+            out.append(raw[i : i + 3].decode("ascii"))
+            i += 3
+            continue
+        out.append(chr(byte) if byte in _SAFE_BYTES else f"%{byte:02X}")
+        i += 1
+    return "".join(out)
+
+
+def _is_upper_hex_pair(raw: bytes, start: int) -> bool:
+    return start + 1 < len(raw) and raw[start] in _UPPER_HEX and raw[start + 1] in _UPPER_HEX
+
+
+def serialize_plain(headers: Sequence[Header], body: str | None = None) -> bytes:
+    """Serialize an event as text/event-plain (values encoded, inner Content-Length for a body)."""
+    lines = [f"{name}: {url_encode(value)}\n" for name, value in headers if value != ""]
+    text = "".join(lines).encode("utf-8")
+    if body:
+        raw_body = body.encode("utf-8")
+        return text + b"Content-Length: " + str(len(raw_body)).encode() + b"\n\n" + raw_body
+    return text + b"\n"
+
+
+def _json_value(value: str) -> str:
+    if value.startswith("ARRAY::"):
+        return json.dumps(value[len("ARRAY::") :].split("|:"), ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(value, ensure_ascii=False)
+
+
+def serialize_json(headers: Sequence[Header], body: str | None = None) -> bytes:
+    """Serialize an event as compact JSON; every value a string, duplicates kept, body last."""
+    parts = [f"{json.dumps(name)}:{_json_value(value)}" for name, value in headers if value != ""]
+    if body:
+        parts.append(f'"Content-Length":"{len(body.encode("utf-8"))}"')
+        parts.append(f'"_body":{json.dumps(body, ensure_ascii=False)}')
+    return ("{" + ",".join(parts) + "}").encode("utf-8")
+
+
+def _xml_escape(value: str) -> str:
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def serialize_xml(headers: Sequence[Header], body: str | None = None) -> bytes:
+    """Serialize an event as text/event-xml (header values URL-encoded as FreeSWITCH does)."""
+    items = "".join(
+        f"    <{name}>{url_encode(value)}</{name}>\n" for name, value in headers if value != ""
+    )
+    tail = ""
+    if body:
+        length = len(body.encode("utf-8"))
+        tail = f"  <Content-Length>{length}</Content-Length>\n  <body>{_xml_escape(body)}</body>\n"
+    return f"<event>\n  <headers>\n{items}  </headers>\n{tail}</event>".encode()
+
+
+SERIALIZERS = {"plain": serialize_plain, "json": serialize_json, "xml": serialize_xml}
+
+
+def event_frame(event_format: str, headers: Sequence[Header], body: str | None = None) -> bytes:
+    """A complete event frame: Content-Length first, then Content-Type, blank line, payload."""
+    payload = SERIALIZERS[event_format](headers, body)
+    head = f"Content-Length: {len(payload)}\nContent-Type: text/event-{event_format}\n\n"
+    return head.encode("ascii") + payload
+
+
+def auth_request() -> bytes:
+    return b"Content-Type: auth/request\n\n"
+
+
+def command_reply(reply_text: str, extra: Iterable[Header] = ()) -> bytes:
+    lines = [f"Content-Type: command/reply\nReply-Text: {reply_text}\n"]
+    lines.extend(f"{name}: {value}\n" for name, value in extra)
+    return ("".join(lines) + "\n").encode("utf-8")
+
+
+def api_response(body: str) -> bytes:
+    raw = body.encode("utf-8")
+    return b"Content-Type: api/response\nContent-Length: " + str(len(raw)).encode() + b"\n\n" + raw
+
+
+def disconnect_notice(body: bytes = DISCONNECT_BODY) -> bytes:
+    head = f"Content-Type: text/disconnect-notice\nContent-Length: {len(body)}\n\n"
+    return head.encode("ascii") + body
+
+
+def rude_rejection() -> bytes:
+    head = f"Content-Type: text/rude-rejection\nContent-Length: {len(RUDE_REJECTION_BODY)}\n\n"
+    return head.encode("ascii") + RUDE_REJECTION_BODY
