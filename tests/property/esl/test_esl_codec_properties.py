@@ -9,31 +9,7 @@ from ivrd.esl.codec import EslCodec
 from ivrd.esl.errors import RemoteProtocolError
 from ivrd.esl.headers import _fast_header_block, parse_event_plain, parse_header_lines
 from tests.unit.esl.esl_captures import SYNTHETIC, capture_names, capture_stream, feed_chunks, split_at
-
-_UNSAFE = set(b"\r\n #%&+:;<=>?@[\\]^`{|}\"")
-
-
-def fs_url_encode(value: str) -> str:
-    """FreeSWITCH's event-plain value encoding (upper-case %XX), written here from the spec."""
-    out = []
-    for byte in value.encode("utf-8"):
-        if byte < 0x20 or byte > 0x7E or byte in _UNSAFE:
-            out.append(f"%{byte:02X}")
-        else:
-            out.append(chr(byte))
-    return "".join(out)
-
-
-def serialize_event(headers: list[tuple[str, str]], body: str = "") -> bytes:
-    lines = "".join(f"{name}: {fs_url_encode(value)}\n" for name, value in headers)
-    raw_body = body.encode()
-    tail = f"Content-Length: {len(raw_body)}\n\n".encode() + raw_body if raw_body else b"\n"
-    return lines.encode() + tail
-
-
-def frame_event(payload: bytes) -> bytes:
-    return f"Content-Length: {len(payload)}\nContent-Type: text/event-plain\n\n".encode() + payload
-
+from tests.unit.esl.esl_wire import frame_event, fs_url_encode, serialize_event
 
 header_names = st.from_regex(r"[A-Za-z][A-Za-z0-9_-]{0,20}", fullmatch=True)
 header_values = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=40)
