@@ -23,7 +23,7 @@ import pytest
 from ivrd.store import accounts
 from ivrd.store.db import bind, open_database
 from ivrd.store.migrations import migrate
-from ivrd.store.models import SchemaVersion, User
+from ivrd.store.models import ALL_MODELS, SchemaVersion, User
 
 DEFAULT_POSTGRES_URL = "postgresql://postgres@127.0.0.1:5432/test"
 POSTGRES_ENABLED = os.environ.get("IVRD_TEST_POSTGRES", "1") != "0"
@@ -129,14 +129,19 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def _truncate_all(url: str) -> None:
+def _empty_all_tables(url: str) -> None:
+    """Deletes every row (children first) and restarts every id sequence at 1.
+
+    DELETE on small tables is ~100x faster than TRUNCATE, which rewrites each table's files.
+    """
     database = open_database(url)
     try:
-        keep = SchemaVersion._meta.table_name
-        tables = [t for t in database.get_tables() if t != keep]
-        if tables:
-            names = ", ".join(f'"{t}"' for t in tables)
-            database.execute_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        existing = set(database.get_tables())
+        names = [m._meta.table_name for m in reversed(ALL_MODELS) if m is not SchemaVersion]
+        names = [n for n in names if n in existing]
+        statements = [f'DELETE FROM "{n}"' for n in names]
+        statements += [f"SELECT setval(pg_get_serial_sequence('\"{n}\"', 'id'), 1, false)" for n in names]
+        database.execute_sql("; ".join(statements))
     finally:
         database.close()
 
@@ -151,8 +156,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """URL of a clean database, schema at the latest migration, no rows; ids "sqlite" and "postgres".
 
     sqlite: `sqlite:///<tmp_path>/ivrd.db`, a fresh file per test.
-    postgres: the session's private schema (search_path in the URL's `options`), truncated with
-    RESTART IDENTITY before the test, so ids start at 1 as on SQLite.
+    postgres: the session's private schema (search_path in the URL's `options`), emptied before the
+    test with every id sequence restarted, so ids start at 1 as on SQLite.
     """
     if request.param == "sqlite":
         path = tmp_path / "ivrd.db"
@@ -160,7 +165,7 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
         return f"sqlite:///{path}"
     _require_postgres()
     url: str = request.getfixturevalue("_postgres_session_url")
-    _truncate_all(url)
+    _empty_all_tables(url)
     return url
 
 
