@@ -77,7 +77,8 @@ class AmdDecided:
 
     `run_survey`: run the survey on this leg; otherwise `voicemail_audio_path` (when set) is played
     and the call hangs up, or the call just hangs up. `result` ("person", "machine", "notsure")
-    is informational.
+    is informational. Only acted on while the machine waits for it (Started with
+    `CallContext.wait_for_amd`, before its wait timer fired); otherwise ignored.
     """
 
     result: str
