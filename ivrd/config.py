@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 DEFAULT_CONFIG_PATH = Path("/etc/ivrd/ivrd.toml")
+# The placeholder shipped in fs_conf/vars_ivrd.xml and deploy/ivrd.env.example.
+PLACEHOLDER_ESL_PASSWORD = "change-me-ivrd-esl-password"
 
 
 class ConfigError(Exception):
@@ -53,6 +55,7 @@ class MediaSettings:
     amd_dir: str = "amd"
     keep_amd_audio: bool = False
     tts_voice: str = "slt"
+    sounds_root: str = ""
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,15 @@ class Settings:
     @property
     def media_root(self) -> Path:
         return Path(self.media.root)
+
+    @property
+    def sounds_root(self) -> Path:
+        """Where the default prompts live: media.sounds_root, else the installed or source copy."""
+        if self.media.sounds_root:
+            return Path(self.media.sounds_root)
+        from ivrd.sounds import INSTALLED_SOUNDS_ROOT, SOURCE_SOUNDS_ROOT
+
+        return INSTALLED_SOUNDS_ROOT if INSTALLED_SOUNDS_ROOT.is_dir() else SOURCE_SOUNDS_ROOT
 
 
 _SECTIONS: dict[str, type[Any]] = {
@@ -181,6 +193,8 @@ def load_settings(
     _validate(settings, problems)
     if require_esl and not settings.esl.password:
         problems.append("esl.password: required (set it in the file or IVRD_ESL_PASSWORD)")
+    if settings.esl.password in (PLACEHOLDER_ESL_PASSWORD, "ClueCon"):
+        problems.append("esl.password: still the shipped placeholder or FreeSWITCH's default; set your own")
     if problems:
         raise ConfigError(problems)
     return settings

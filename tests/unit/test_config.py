@@ -41,3 +41,16 @@ def test_check_config_command_reports_problems(tmp_path: Path, capsys: pytest.Ca
     good = tmp_path / "good.toml"
     good.write_text("[esl]\npassword = 's3cret'\n")
     assert main(["check-config", "--daemon", str(good)]) == 0
+
+
+def test_placeholder_and_default_esl_passwords_are_refused() -> None:
+    for password in ("change-me-ivrd-esl-password", "ClueCon"):
+        with pytest.raises(ConfigError, match=r"esl\.password"):
+            load_settings(None, env={"IVRD_ESL_PASSWORD": password})
+
+
+def test_sounds_root_falls_back_to_the_shipped_prompts(tmp_path: Path) -> None:
+    assert (load_settings(None, env={}).sounds_root / "8000").is_dir()
+    config = tmp_path / "ivrd.toml"
+    config.write_text(f'[media]\nsounds_root = "{tmp_path}"\n')
+    assert load_settings(config, env={}).sounds_root == tmp_path
