@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import wave
 from pathlib import Path
@@ -126,8 +127,12 @@ def synthetic(kind: str) -> Pcm:
 
 
 def load_pcm(path: str | Path) -> Pcm:
-    """A sound file (or `synth:<kind>`) as 8 kHz mono int16."""
-    text = str(path)
+    """A sound file (or `synth:<kind>`) as 8 kHz mono int16 (cached; callers must not modify it)."""
+    return _load_pcm_cached(str(path))
+
+
+@functools.lru_cache(maxsize=64)
+def _load_pcm_cached(text: str) -> Pcm:
     if "synth:" in text:
         return synthetic(text.split("synth:", 1)[1])
     data, rate = soundfile.read(text, dtype="int16", always_2d=True)

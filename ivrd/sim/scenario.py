@@ -10,6 +10,7 @@ from typing import Any
 
 from ivrd.sim.origins import cause_name
 
+SYNTHETIC_KINDS = ("human", "machine", "voicemail", "fax", "silence")
 FAULT_KINDS = ("drop", "restart", "malformed", "reply_delay", "flood", "custom_event")
 
 
@@ -149,9 +150,16 @@ def _callee_value(where: str, key: str, value: Any, base: Path) -> Any:
         if value is None:
             return None
         if not isinstance(value, str) or not value:
-            raise ScenarioError(f"{where}: must be a WAV file path")
+            raise ScenarioError(f"{where}: must be a WAV file path or synth:human|machine|fax|silence")
+        if value.startswith("synth:"):
+            if value[len("synth:"):] not in SYNTHETIC_KINDS:
+                raise ScenarioError(f"{where}: unknown {value!r} (synth:human|machine|fax|silence)")
+            return Path(value)
         path = Path(value)
-        return path if path.is_absolute() else base / path
+        path = path if path.is_absolute() else base / path
+        if not path.is_file():
+            raise ScenarioError(f"{where}: file {path} does not exist")
+        return path
     if key == "dtmf":
         if not isinstance(value, list) or not all(isinstance(d, str) for d in value):
             raise ScenarioError(f"{where}: must be a list of strings")
