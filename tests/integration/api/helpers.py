@@ -81,9 +81,9 @@ def grant_gateway(user: User, name: str = "gw") -> Gateway:
     return gateway
 
 
-def seed_objects(user: User) -> dict[str, int]:
+def seed_objects(user: User, gateway_name: str = "gw") -> dict[str, int]:
     """What the seed's campaign request refers to: a granted gateway, a phonebook, a caller-id group."""
-    gateway = grant_gateway(user)
+    gateway = grant_gateway(user, gateway_name)
     phonebook = Phonebook.create(user=user, name="pb")
     group = CallerIdGroup.create(user=user, name="cg")
     return {"gateway": gateway.id, "phonebook": phonebook.id, "callerid_group": group.id}
