@@ -107,12 +107,12 @@ def test_relations_to_other_users_objects_are_400_naming_the_field(
         "id"
     ]
     w = world
+    mine = {"question": "q", "survey": own_template}
+    theirs_audio = f"/rest-api/audio-files/{w['audio-files']}/"
     cases: list[tuple[str, dict[str, Any], str]] = [
         ("section-template", {"question": "q", "survey": w["survey-template"]}, "survey"),
-        ("section-template", {"question": "q", "survey": own_template, "audiofile": w["audio-files"]}, "audiofile"),
-        ("section-template",
-         {"question": "q", "survey": own_template, "invalid_audiofile": f"/rest-api/audio-files/{w['audio-files']}/"},
-         "invalid_audiofile"),
+        ("section-template", {**mine, "audiofile": w["audio-files"]}, "audiofile"),
+        ("section-template", {**mine, "invalid_audiofile": theirs_audio}, "invalid_audiofile"),
         ("branching-template", {"keys": "0", "section": w["section-template"]}, "section"),
         ("branching-template", {"keys": "timeout", "section": own_section, "goto": w["section-template"]}, "goto"),
         ("contact", {"phonebook": w["phonebook"], "contact": "1"}, "phonebook"),
