@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from tests.sim_strict_parser import Frame, StrictParser
+from tests.sim_strict_parser import Frame, StrictFrameError, StrictParser
 
 REPLY_TYPES = ("command/reply", "api/response", "auth/request")
 
@@ -22,6 +22,7 @@ class Peer:
         self.notices: list[Frame] = []
         self.raw = bytearray()
         self.closed = asyncio.Event()
+        self.error: StrictFrameError | None = None
         self._changed = asyncio.Event()
         self._task = asyncio.create_task(self._read())
 
@@ -51,6 +52,10 @@ class Peer:
                     else:
                         self.events.append(frame)
                     self._changed.set()
+        except StrictFrameError as exc:
+            self.error = exc
+        except ConnectionError:
+            pass
         finally:
             self.closed.set()
             self._changed.set()
