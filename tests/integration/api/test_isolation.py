@@ -114,7 +114,8 @@ def test_relations_to_other_users_objects_are_400_naming_the_field(
         ("section-template", {**mine, "audiofile": w["audio-files"]}, "audiofile"),
         ("section-template", {**mine, "invalid_audiofile": theirs_audio}, "invalid_audiofile"),
         ("branching-template", {"keys": "0", "section": w["section-template"]}, "section"),
-        ("branching-template", {"keys": "timeout", "section": own_section, "goto": w["section-template"]}, "goto"),
+        ("branching-template", {"keys": "timeout", "section": own_section, "goto": w["section-template"]},
+         "goto"),
         ("contact", {"phonebook": w["phonebook"], "contact": "1"}, "phonebook"),
         ("dnc-contact", {"dnc": w["dnc-list"], "phone_number": "1"}, "dnc"),
     ]  # fmt: skip
