@@ -79,14 +79,23 @@ def phone_number_error(number: str) -> str | None:
     return None
 
 
-def _decode(lines: Iterable[bytes | str]) -> Iterator[str]:
-    """Text lines from bytes or str lines; bytes are UTF-8 (a leading BOM is dropped)."""
-    first = True
-    for line in lines:
-        text = line.decode("utf-8", errors="replace") if isinstance(line, bytes) else line
-        if first:
+def _decode(lines: Iterable[bytes | str], bad_lines: set[int]) -> Iterator[str]:
+    """Text lines from bytes or str lines; bytes are UTF-8 (a leading BOM is dropped).
+
+    Lines that are not valid UTF-8 are decoded with replacement characters and their 1-based
+    numbers added to `bad_lines`.
+    """
+    for number, line in enumerate(lines, start=1):
+        if isinstance(line, bytes):
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                text = line.decode("utf-8", errors="replace")
+                bad_lines.add(number)
+        else:
+            text = line
+        if number == 1:
             text = text.lstrip("\ufeff")
-            first = False
         yield text
 
 
@@ -104,6 +113,15 @@ class CsvLayout:
     positions: dict[str, int] = field(default_factory=dict)
     has_header: bool = False
 
+    @property
+    def width(self) -> int:
+        return len(self.positions)
+
+    @property
+    def indexes(self) -> tuple[int, ...]:
+        """For each name of COLUMNS, its position in a record, or -1 when the file lacks it."""
+        return tuple(self.positions.get(name, -1) for name in COLUMNS)
+
 
 def detect_layout(first_line: str) -> tuple[CsvLayout, list[RowError]]:
     """Delimiter (`|` if present, else `,`) and, when the line is a header (it names a `contact`
@@ -117,56 +135,47 @@ def detect_layout(first_line: str) -> tuple[CsvLayout, list[RowError]]:
     return CsvLayout(delimiter, {name: i for i, name in enumerate(names)}, has_header=True), errors
 
 
-def _validate(record: list[str], layout: CsvLayout, row: int) -> tuple[int, ContactRow] | RowError:
-    """Turns one CSV record into a contact value tuple, or the first problem found."""
-    width = len(layout.positions)
-    if len(record) > width:
-        return RowError(row, "row", f"expected at most {width} fields, got {len(record)}")
-    values = {name: (record[i].strip() if i < len(record) else "") for name, i in layout.positions.items()}
-    if "\ufffd" in "".join(values.values()):
-        return RowError(row, "row", "not valid UTF-8 text")
-    problem = phone_number_error(values["contact"])
-    if problem:
-        return RowError(row, "contact", problem)
+def _length_error(values: list[str], row: int) -> RowError:
     for name, limit in MAX_LENGTHS.items():
-        if len(values.get(name, "")) > limit:
+        if len(values[COLUMNS.index(name)]) > limit:
             return RowError(row, name, f"at most {limit} characters")
-    status_text = values.get("status", "")
-    if status_text not in ("", "0", "1"):
+    raise AssertionError("no field is too long")
+
+
+def _validate(values: list[str], row: int) -> tuple[int, ContactRow] | RowError:
+    """Checks one record's stripped values (COLUMNS order); returns the contact tuple or the first problem."""
+    contact, last, first, email, description, status, address, city, state, country, unit, extra = values
+    if not contact or len(contact) > 90 or not _PHONE(contact):
+        return RowError(row, "contact", phone_number_error(contact) or "invalid")
+    if (
+        len(last) > 120 or len(first) > 120 or len(email) > 254 or len(address) > 250
+        or len(city) > 120 or len(state) > 120 or len(unit) > 50
+    ):
+        return _length_error(values, row)
+    if status and status != "1" and status != "0":
         return RowError(row, "status", "must be 1 (active) or 0 (inactive)")
-    email = values.get("email", "")
     if email and not _EMAIL(email):
         return RowError(row, "email", "not an e-mail address")
-    country = values.get("country", "")
     if country and not _COUNTRY(country):
         return RowError(row, "country", "must be a 2-letter country code")
-    extra = values.get("additional_vars", "") or "{}"
-    if extra != "{}":
+    if not extra:
+        extra = "{}"
+    elif extra != "{}":
         try:
             parsed = json.loads(extra)
         except ValueError:
             return RowError(row, "additional_vars", "not valid JSON")
         if not isinstance(parsed, dict):
             return RowError(row, "additional_vars", "must be a JSON object")
-    return row, (
-        values["contact"],
-        0 if status_text == "0" else 1,
-        values.get("last_name", ""),
-        values.get("first_name", ""),
-        email,
-        values.get("address", ""),
-        values.get("city", ""),
-        values.get("state", ""),
-        country.upper(),
-        values.get("unit_number", ""),
-        extra,
-        values.get("description", ""),
-    )
+    active = 0 if status == "0" else 1
+    country = country.upper()
+    return row, (contact, active, last, first, email, address, city, state, country, unit, extra, description)
 
 
 def parse_contacts(lines: Iterable[bytes | str]) -> Iterator[tuple[int, ContactRow] | RowError]:
     """Streams (row number, contact tuple in ROW_FIELDS order) or a RowError per non-blank record."""
-    text = _decode(lines)
+    bad_lines: set[int] = set()
+    text = _decode(lines, bad_lines)
     first_line = next(text, None)
     if first_line is None:
         return
@@ -182,7 +191,23 @@ def parse_contacts(lines: Iterable[bytes | str]) -> Iterator[tuple[int, ContactR
 
     reader = csv.reader(all_lines(), delimiter=layout.delimiter)
     first_row = 2 if layout.has_header else 1
+    width = layout.width
+    indexes = layout.indexes
+    identity = indexes == tuple(range(len(COLUMNS)))
     for record in _nonblank(reader):
-        # line_num counts physical lines read so far, including the header line already consumed.
+        # line_num counts physical lines read so far, not counting the header line consumed above.
         row = reader.line_num + first_row - 1
-        yield _validate(record, layout, row)
+        size = len(record)
+        if size > width:
+            yield RowError(row, "row", f"expected at most {width} fields, got {size}")
+            continue
+        if bad_lines and row in bad_lines:
+            yield RowError(row, "row", "not valid UTF-8 text")
+            continue
+        if size < width:
+            record += [""] * (width - size)
+        if identity:
+            values = [value.strip() for value in record]
+        else:
+            values = [record[i].strip() if i >= 0 else "" for i in indexes]
+        yield _validate(values, row)

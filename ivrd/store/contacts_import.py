@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from ivrd.store.models import Contact, Phonebook, User, utc_now
 
 # Rows per transaction; small enough that the daemon's writes never wait long for the lock.
 SQLITE_CHUNK_ROWS = 5_000
-POSTGRES_CHUNK_ROWS = 50_000
+POSTGRES_CHUNK_ROWS = 100_000
 MAX_REPORTED_ERRORS = 1_000
 
 _COLUMNS: tuple[str, ...] = ("phonebook_id", *ROW_FIELDS, "created_date", "updated_date")
@@ -69,48 +70,84 @@ def _room(phonebook: Phonebook, max_contacts: int) -> int | None:
     return max(max_contacts - _owner_contact_count(phonebook.user_id), 0)
 
 
-def _chunks(
-    items: Iterator[tuple[int, ContactRow] | RowError], size: int, room: int | None, report: ImportReport
-) -> Iterator[list[ContactRow]]:
-    """Groups valid rows into chunks, recording errors and refusing rows beyond the contact limit."""
-    chunk: list[ContactRow] = []
+def _accepted(
+    items: Iterator[tuple[int, ContactRow] | RowError], room: int | None, report: ImportReport
+) -> Iterator[ContactRow]:
+    """The valid rows, recording errors and refusing rows beyond the contact limit."""
     accepted = 0
     for item in items:
         report.rows += 1
         if isinstance(item, RowError):
             report.reject(item)
-            continue
-        if room is not None and accepted >= room:
+        elif room is not None and accepted >= room:
             report.limit_reached = True
             report.reject(RowError(item[0], "contact", "contact limit reached (max_contacts)"))
-            continue
-        accepted += 1
-        chunk.append(item[1])
-        if len(chunk) >= size:
-            yield chunk
-            chunk = []
-    if chunk:
-        yield chunk
+        else:
+            accepted += 1
+            yield item[1]
 
 
-def _insert_sqlite(database: peewee.Database, phonebook_id: int, rows: list[ContactRow], now: str) -> None:
+def _chunks(rows: Iterator[ContactRow], size: int) -> Iterator[Iterator[ContactRow]]:
+    """Consecutive lazy slices of at most `size` rows (each must be consumed before the next)."""
+    for first in rows:
+        yield itertools.chain((first,), itertools.islice(rows, size - 1))
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.count = 0
+
+    def through(self, rows: Iterable[ContactRow], phonebook_id: int, now: str) -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            self.count += 1
+            yield (phonebook_id, *row, now, now)
+
+
+class _CopySource(io.TextIOBase):
+    """A file whose read() renders rows as COPY CSV text on demand, so parsing overlaps the server's work."""
+
+    def __init__(self, rows: Iterator[tuple[Any, ...]]) -> None:
+        self._rows = rows
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int | None = -1) -> str:
+        want = size if size is not None and size > 0 else 1 << 30
+        while self._buffer.tell() < want:
+            batch = list(itertools.islice(self._rows, 256))
+            if not batch:
+                break
+            self._writer.writerows(batch)
+        text = self._buffer.getvalue()
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        return text
+
+
+def _insert_sqlite(database: peewee.Database, phonebook_id: int, rows: Iterable[ContactRow], now: str) -> int:
     sql = 'INSERT INTO "contact" ({}) VALUES ({})'.format(
         ", ".join(f'"{c}"' for c in _COLUMNS), ", ".join("?" * len(_COLUMNS))
     )
+    counter = _Counter()
     with database.atomic("IMMEDIATE"):
         cursor = database.cursor()  # type: ignore[no-untyped-call]
-        cursor.executemany(sql, [(phonebook_id, *row, now, now) for row in rows])
+        cursor.executemany(sql, counter.through(rows, phonebook_id, now))
+    return counter.count
 
 
-def _insert_postgres(database: peewee.Database, phonebook_id: int, rows: list[ContactRow], now: str) -> None:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    writer.writerows((phonebook_id, *row, now, now) for row in rows)
-    buffer.seek(0)
+def _insert_postgres(
+    database: peewee.Database, phonebook_id: int, rows: Iterable[ContactRow], now: str
+) -> int:
+    counter = _Counter()
+    source = _CopySource(counter.through(rows, phonebook_id, now))
     columns = ", ".join(f'"{c}"' for c in _COLUMNS)
     with database.atomic():
         cursor = database.cursor()  # type: ignore[no-untyped-call]
-        cursor.copy_expert(f'COPY "contact" ({columns}) FROM STDIN WITH (FORMAT csv)', buffer)
+        cursor.copy_expert(f'COPY "contact" ({columns}) FROM STDIN WITH (FORMAT csv)', source, size=1 << 16)
+    return counter.count
 
 
 def import_contacts_csv(
@@ -134,9 +171,9 @@ def import_contacts_csv(
     postgres = is_postgres(database)
     size = POSTGRES_CHUNK_ROWS if postgres else SQLITE_CHUNK_ROWS
     insert = _insert_postgres if postgres else _insert_sqlite
-    for chunk in _chunks(parse_contacts(lines), size, _room(phonebook, max_contacts), report):
-        insert(database, phonebook.id, chunk, now)
-        report.created += len(chunk)
+    accepted = _accepted(parse_contacts(lines), _room(phonebook, max_contacts), report)
+    for chunk in _chunks(accepted, size):
+        report.created += insert(database, phonebook.id, chunk, now)
     return report
 
 
