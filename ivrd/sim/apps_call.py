@@ -165,7 +165,7 @@ async def bridge(call: AppCall) -> str:
     b_leg = _b_leg(call, plan)
     result: asyncio.Future[str] = asyncio.get_running_loop().create_future()
     try:
-        await ring_and_answer(call.sim, b_leg, plan, result)
+        await ring_and_answer(call.sim, b_leg, plan, result, return_on_early_media=False)
         if not b_leg.answered or not b_leg.alive or not a_leg.alive:
             cause = b_leg.hangup_cause or "ORIGINATOR_CANCEL"
             b_leg.hangup("ORIGINATOR_CANCEL" if not a_leg.alive else cause)

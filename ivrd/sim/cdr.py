@@ -13,6 +13,13 @@ def _stamp(us: int) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(us / 1_000_000)) if us else ""
 
 
+def _caller_id(channel: Channel) -> str:
+    profile = channel.profile
+    name = profile.orig_caller_id_name or profile.caller_id_name
+    number = profile.orig_caller_id_number or profile.caller_id_number
+    return f'"{name}" <{number}>'
+
+
 def cdr_variables(channel: Channel) -> dict[str, str]:
     """The reporting-time variables, in FreeSWITCH's order, from the channel's profile times."""
     times = channel.profile.times_us
@@ -42,7 +49,7 @@ def cdr_variables(channel: Channel) -> dict[str, str]:
         "end_uepoch": str(end),
         "last_app": channel.variables.get("current_application", ""),
         "last_arg": channel.variables.get("current_application_data", ""),
-        "caller_id": f'"{channel.profile.caller_id_name}" <{channel.profile.caller_id_number}>',
+        "caller_id": _caller_id(channel),
     }
     duration_us = max(end - start, 0)
     billing_us = max(end - answer, 0) if answer else 0

@@ -52,6 +52,7 @@ class Message:
     app_uuid: str = ""
     app_uuid_name: str = ""
     hangup_cause: str = "NORMAL_CLEARING"
+    headers: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass

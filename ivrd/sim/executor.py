@@ -84,6 +84,8 @@ async def process_message(sim: SimFreeSwitch, channel: Channel, message: Message
         count += 1
         if loops != 1 and asyncio.get_running_loop().time() - started_s < 0.5:
             break
+    if channel.alive:
+        channel.fire("PRIVATE_COMMAND", pre=message.headers)
 
 
 async def media_wait(sim: SimFreeSwitch, channel: Channel, timeout_ms: float | None, *,

@@ -17,6 +17,8 @@ from ivrd.sim.scenario import Callee
 if TYPE_CHECKING:
     from ivrd.sim.server import SimFreeSwitch
 
+PROGRESS_AFTER_MS = 20.0  # 180 Ringing arrives this long after the INVITE
+
 
 async def originate(sim: SimFreeSwitch, args_text: str) -> str:
     """The `originate` API: returns `+OK <uuid>\\n` or `-ERR <CAUSE>\\n` as FreeSWITCH does."""
@@ -83,8 +85,8 @@ async def _run_outbound(sim: SimFreeSwitch, channel: Channel, plan: OriginatePla
 
 
 async def ring_and_answer(sim: SimFreeSwitch, channel: Channel, plan: OriginatePlan,
-                           result: asyncio.Future[str]) -> None:
-    callee = channel.callee
+                          result: asyncio.Future[str], *, return_on_early_media: bool = True) -> None:
+    """Create and ring the leg; returns once it answered or failed, or on early media when allowed."""
     channel.fire("CHANNEL_OUTGOING", with_variables=False)
     channel.set_state("CS_INIT")
     channel.state_number = 2
@@ -92,21 +94,30 @@ async def ring_and_answer(sim: SimFreeSwitch, channel: Channel, plan: OriginateP
     channel.fire("CHANNEL_ORIGINATE")
     channel.set_state("CS_ROUTING")
     channel.set_state("CS_CONSUME_MEDIA")
-    timeout_ms = plan.timeout_s * 1000.0
-    if await channel.wait(min(20.0, callee.ring_ms)) == HANGUP:
+    if await channel.wait(min(PROGRESS_AFTER_MS, channel.callee.ring_ms)) == HANGUP:
         return
     channel.mark_ring_ready()
-    if callee.early_media:
+    if channel.callee.early_media:
         channel.mark_pre_answered()
-        if plan.variables.get("ignore_early_media", "false").lower() not in ("true", "consume", "ring_ready"):
+        ignore_mode = plan.variables.get("ignore_early_media", "false").lower()
+        ignore = ignore_mode in ("true", "consume", "ring_ready")
+        if return_on_early_media and not ignore:
             _settle(result, f"+OK {channel.uuid}\n")
+            channel.spawn(_ring_outcome(sim, channel, plan))
+            return
+    await _ring_outcome(sim, channel, plan)
+
+
+async def _ring_outcome(sim: SimFreeSwitch, channel: Channel, plan: OriginatePlan) -> None:
+    callee = channel.callee
+    timeout_ms = plan.timeout_s * 1000.0
     answers = callee.answer and callee.hangup_cause is None
     outcome_ms = callee.ring_ms if (answers or callee.hangup_cause) else None
     if outcome_ms is None or outcome_ms > timeout_ms:
-        if await channel.wait(timeout_ms) != HANGUP:
+        if await channel.wait(timeout_ms - PROGRESS_AFTER_MS) != HANGUP:
             channel.hangup("NO_ANSWER", "send_cancel")
         return
-    if await channel.wait(max(outcome_ms - 20.0, 0.0)) == HANGUP:
+    if await channel.wait(max(outcome_ms - PROGRESS_AFTER_MS, 0.0)) == HANGUP:
         return
     if not answers:
         channel.hangup(callee.hangup_cause or "NORMAL_CLEARING", "recv_refuse")

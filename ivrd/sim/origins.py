@@ -31,6 +31,7 @@ ORIGINS: dict[str, Origin] = {
     "SESSION_RECORD_STOP": Origin("switch_ivr_async.c", "record_callback", 1305),
     "CHANNEL_BRIDGE": Origin("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1335),
     "CHANNEL_UNBRIDGE": Origin("switch_ivr_bridge.c", "switch_ivr_multi_threaded_bridge", 1520),
+    "PRIVATE_COMMAND": Origin("switch_ivr.c", "switch_ivr_parse_event", 641),
     "BACKGROUND_JOB": Origin("mod_event_socket.c", "api_exec", 1572),
     "HEARTBEAT": Origin("switch_core.c", "send_heartbeat", 70),
     "CUSTOM": Origin("switch_event.c", "switch_event_fire_detailed", 2017),

@@ -148,6 +148,7 @@ class SimFreeSwitch:
             app_uuid=command.header("Event-UUID") or "",
             app_uuid_name=command.header("Event-UUID-Name") or "",
             hangup_cause=cause,
+            headers=[(k, v) for k, v in command.headers if k.lower() != "content-length"],
         )
         if call_command == "hangup":
             channel.hangup(cause)

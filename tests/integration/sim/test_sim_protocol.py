@@ -99,8 +99,11 @@ def test_answered_call_lifecycle_matches_freeswitch_rules() -> None:
         assert int(complete.get("variable_duration") or -1) >= 0 and complete.get("variable_billsec") == "0"
         for event in leg:
             has_vars = any(n.startswith("variable_") for n, _ in event.event)
-            bare = ("CHANNEL_STATE", "CHANNEL_CALLSTATE", "DTMF", "CHANNEL_OUTGOING", "BACKGROUND_JOB")
+            bare = ("CHANNEL_STATE", "CHANNEL_CALLSTATE", "DTMF", "CHANNEL_OUTGOING", "BACKGROUND_JOB",
+                    "PRIVATE_COMMAND")
             assert has_vars == (event.event_name not in bare), event.event_name
+        private = by_name["PRIVATE_COMMAND"]
+        assert (private.get("execute-app-name"), private.get("Unique-ID")) == ("playback", "leg-1")
         dtmf = by_name["DTMF"]
         assert [n for n, _ in dtmf.event][-3:] == ["DTMF-Digit", "DTMF-Duration", "DTMF-Source"]
         done = next(e for e in leg
