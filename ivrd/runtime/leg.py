@@ -1,0 +1,297 @@
+"""One answered channel running a survey: channel events → survey inputs → ESL commands, timers, db writes.
+
+Each Leg is one asyncio task reading its own queue, so a leg's actions run strictly in order
+while thousands of legs share the event loop. Database writes are submitted to the DbWriter
+without waiting (each Result row is queued the moment it is known); the leg waits for them
+only when it ends, then counts the aggregates of the final answers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import logging
+import uuid as uuid_module
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from ivrd.esl import commands
+from ivrd.esl.codec import EslEvent
+from ivrd.esl.errors import CommandFailed, ConnectionLost
+from ivrd.esl.events import EventName
+from ivrd.runtime import leg_actions as steps
+from ivrd.runtime import results
+from ivrd.runtime.leg_spec import LegOutcome, LegServices, LegSpec
+from ivrd.runtime.survey_store import SurveyUnavailable
+from ivrd.survey import (
+    ActionFailed,
+    AddToDnc,
+    BridgeEnded,
+    CancelTimer,
+    Collect,
+    ConferenceLeft,
+    DigitsCollected,
+    Finished,
+    Hangup,
+    HungUp,
+    JoinConference,
+    MarkCompleted,
+    Play,
+    PromptFinished,
+    Record,
+    RecordingFinished,
+    SaveResult,
+    SendSms,
+    Started,
+    StartTimer,
+    SurveyAction,
+    SurveyInput,
+    SurveyMachine,
+    TimerFired,
+    Transfer,
+)
+
+log = logging.getLogger(__name__)
+
+SpecSource = Callable[[], Awaitable[LegSpec]]
+_STEP = "step"  # an intermediate application (set ...) whose completion means nothing
+_HANGUP_EVENTS = (EventName.CHANNEL_HANGUP, EventName.CHANNEL_HANGUP_COMPLETE)
+
+
+def _variable(event: EslEvent, name: str) -> str:
+    return event.headers.get("variable_" + name) or ""
+
+
+class Leg:
+    """Runs the survey of `spec` (or of the spec `spec_source` resolves) on channel `uuid`."""
+
+    def __init__(self, uuid: str, services: LegServices, spec: LegSpec | SpecSource) -> None:
+        self.uuid = uuid
+        self._services = services
+        self._spec_source = spec
+        self.spec: LegSpec | None = spec if isinstance(spec, LegSpec) else None
+        self._queue: asyncio.Queue[EslEvent | SurveyInput] = asyncio.Queue()
+        self._pending: dict[str, tuple[str, str]] = {}  # Application-UUID -> (kind, machine token)
+        self._timers: dict[str, asyncio.TimerHandle] = {}
+        self._answers: dict[int, SaveResult] = {}
+        self._writes: list[concurrent.futures.Future[Any]] = []
+        self._rows = results.ResultRows()
+        self._machine: SurveyMachine | None = None
+        self._completed = False
+        self._reason = ""
+        self._hangup_cause = ""
+        self.done = asyncio.Event()
+        self.outcome: LegOutcome | None = None
+
+    # -- fed by the dispatcher ---------------------------------------------------------------------
+    def feed(self, event: EslEvent) -> None:
+        self._queue.put_nowait(event)
+
+    async def run(self) -> LegOutcome:
+        try:
+            await self._run()
+        except asyncio.CancelledError:
+            self._reason = self._reason or "daemon stopping"
+            raise
+        except Exception:
+            log.exception("leg %s: unexpected error; hanging up", self.uuid)
+            self._reason = "internal error"
+            await self._hang_up_politely()
+        finally:
+            await self._finish()
+        assert self.outcome is not None
+        return self.outcome
+
+    async def _run(self) -> None:
+        try:
+            if self.spec is None:
+                self.spec = await self._spec_source()  # type: ignore[operator]
+            definition = await self._services.surveys.get(self.spec.survey_id)
+        except SurveyUnavailable as exc:
+            log.warning("call %s: %s; hanging up", self.uuid, exc)
+            self._reason = str(exc)
+            await self._hang_up_politely()
+            return
+        machine = self._machine = SurveyMachine(definition, self.spec.context)
+        await self._apply(machine.handle(Started()))
+        while not machine.finished:
+            survey_input = self._input_for(await self._queue.get())
+            if survey_input is not None:
+                await self._apply(machine.handle(survey_input))
+
+    # -- events to inputs ----------------------------------------------------------------------------
+    def _input_for(self, item: EslEvent | SurveyInput) -> SurveyInput | None:
+        if not isinstance(item, EslEvent):
+            return item
+        name = item.name
+        if name == EventName.CHANNEL_EXECUTE_COMPLETE:
+            entry = self._pending.pop(item.headers.get("Application-UUID") or "", None)
+            if entry is None or entry[0] == _STEP:
+                return None
+            return self._completion(entry[0], entry[1], item)
+        if name in _HANGUP_EVENTS:
+            self._hangup_cause = item.headers.get("Hangup-Cause") or _variable(item, "hangup_cause")
+            return HungUp(self._hangup_cause)
+        return None
+
+    def _completion(self, kind: str, token: str, event: EslEvent) -> SurveyInput:
+        if kind == "play":
+            if (event.headers.get("Application-Response") or "") == "FILE NOT FOUND":
+                log.warning("call %s: prompt file not found: %s", self.uuid,
+                            event.headers.get("Application-Data"))
+                return ActionFailed(token, "file not found")
+            return PromptFinished(token)
+        if kind == "collect":
+            variables = {name: _variable(event, name) for name in
+                         ("read_result", "read_terminator_used", steps.DIGITS_VARIABLE,
+                          steps.DIGITS_VARIABLE + "_invalid")}
+            digits, terminator = steps.collected_digits(variables)
+            return DigitsCollected(token, digits, terminator)
+        if kind == "record":
+            path, _, _ = (event.headers.get("Application-Data") or "").partition(" ")
+            duration_text = _variable(event, "record_ms")
+            duration_ms = int(duration_text) if duration_text.isdigit() else 0
+            name = path.rsplit("/", 1)[-1]
+            return RecordingFinished(token, name, duration_ms, _variable(event, "record_completion_cause"))
+        if kind == "transfer":
+            names = ("originate_disposition", "DIALSTATUS", "bridge_hangup_cause",
+                     "last_bridge_hangup_cause", "originate_failed_cause")
+            answered, cause = steps.bridge_outcome({n: _variable(event, n) for n in names})
+            return BridgeEnded(token, cause, answered)
+        return ConferenceLeft(token)
+
+    # -- actions ---------------------------------------------------------------------------------------
+    async def _apply(self, actions: list[SurveyAction]) -> None:
+        for action in actions:
+            await self._perform(action)
+
+    async def _perform(self, action: SurveyAction) -> None:
+        spec = self.spec
+        assert spec is not None
+        voice = self._services.media.tts_voice
+        if isinstance(action, Play):
+            await self._execute([steps.play_step(action.prompt, voice)], "play", action.token)
+        elif isinstance(action, Collect):
+            await self._execute([steps.collect_step(action, voice)], "collect", action.token)
+        elif isinstance(action, Record):
+            await self._execute(steps.record_steps(action, self._services.media), "record", action.token)
+        elif isinstance(action, Transfer):
+            await self._execute(steps.transfer_steps(action, voice, self._bleg_variables()), "transfer",
+                                action.token)
+        elif isinstance(action, JoinConference):
+            await self._execute([("conference", action.room)], "conference", action.token)
+        elif isinstance(action, SaveResult):
+            self._save(action)
+        elif isinstance(action, AddToDnc):
+            dnc_id, number = action.dnc_list_id, action.phone_number
+            self._write(lambda: results.add_to_dnc(dnc_id, number))
+        elif isinstance(action, SendSms):
+            destination, text = action.destination, action.text
+            self._write(lambda: results.queue_sms(destination, text, campaign_id=spec.campaign_id,
+                                                  callrequest_id=spec.callrequest_id))
+        elif isinstance(action, MarkCompleted):
+            self._mark_completed(action.section_id)
+        elif isinstance(action, StartTimer):
+            timer, delay_s = TimerFired(action.token), action.delay_ms / 1000
+            loop = asyncio.get_running_loop()
+            self._timers[action.token] = loop.call_later(delay_s, self._queue.put_nowait, timer)
+        elif isinstance(action, CancelTimer):
+            handle = self._timers.pop(action.token, None)
+            if handle is not None:
+                handle.cancel()
+        elif isinstance(action, Hangup):
+            await self._send(commands.sendmsg_hangup(self.uuid, action.cause), None)
+        elif isinstance(action, Finished):
+            self._reason = action.reason
+
+    def _bleg_variables(self) -> dict[str, str]:
+        spec = self.spec
+        assert spec is not None
+        variables = {"ivrd_dialout_phone_number": spec.context.dialled_number}
+        if spec.callrequest_id is not None:
+            variables["ivrd_callrequest_id"] = str(spec.callrequest_id)
+            variables["sip_h_P-CallRequest-ID"] = str(spec.callrequest_id)
+        variables.update(spec.extra_bleg_variables)
+        return variables
+
+    async def _execute(self, app_steps: list[steps.Step], kind: str, token: str) -> None:
+        for index, (app, arg) in enumerate(app_steps):
+            app_uuid = str(uuid_module.uuid4())
+            self._pending[app_uuid] = (kind if index == len(app_steps) - 1 else _STEP, token)
+            data = commands.sendmsg_execute(self.uuid, app, arg, event_uuid=app_uuid)
+            if not await self._send(data, token):
+                self._pending.pop(app_uuid, None)
+                return
+
+    async def _send(self, data: bytes, token: str | None) -> bool:
+        """Sends one command; a refusal becomes ActionFailed, a lost link ends the leg."""
+        try:
+            await self._services.client.command(data)
+        except CommandFailed as exc:
+            log.info("call %s: FreeSWITCH refused a command: %s", self.uuid, exc)
+            if token is not None:
+                self._queue.put_nowait(ActionFailed(token, str(exc)))
+            return False
+        except ConnectionLost as exc:
+            log.warning("call %s: Event Socket link lost; the call is left to FreeSWITCH", self.uuid)
+            self._queue.put_nowait(HungUp(f"ESL link lost: {exc}"))
+            return False
+        return True
+
+    async def _hang_up_politely(self) -> None:
+        """Say sorry, then hang up (both queued on the channel, so the prompt plays to the end)."""
+        for app, arg in (("playback", self._services.goodbye_path), ("hangup", "NORMAL_CLEARING")):
+            data = commands.sendmsg_execute(self.uuid, app, arg, event_uuid=str(uuid_module.uuid4()))
+            if not await self._send(data, None):
+                return
+
+    # -- database ------------------------------------------------------------------------------------
+    def _write(self, work: Callable[[], object]) -> None:
+        self._writes.append(self._services.db.submit(work))
+
+    def _save(self, action: SaveResult) -> None:
+        spec = self.spec
+        assert spec is not None
+        previous = self._answers.get(action.section_id)
+        if previous is None or action.visit >= previous.visit:
+            self._answers[action.section_id] = action
+        answer, rows, callrequest_id = results.answer_of(action), self._rows, spec.callrequest_id
+        self._write(lambda: results.write_result(callrequest_id, rows, answer))
+
+    def _mark_completed(self, section_id: int) -> None:
+        spec = self.spec
+        assert spec is not None
+        self._completed = True
+        if spec.mark_completed_in_db:
+            self._write(lambda: results.mark_completed(callrequest_id=spec.callrequest_id,
+                                                       subscriber_id=spec.subscriber_id,
+                                                       campaign_id=spec.campaign_id))
+        if spec.on_completed is not None:
+            spec.on_completed(section_id)
+
+    async def _finish(self) -> None:
+        for handle in self._timers.values():
+            handle.cancel()
+        self._timers.clear()
+        spec = self.spec
+        final = [results.answer_of(a) for a in self._answers.values() if a.aggregate]
+        if spec is not None and final:
+            survey_id = spec.survey_id
+            self._write(lambda: results.count_aggregates(survey_id, final))
+        if self._writes:
+            outcomes = await asyncio.gather(*(asyncio.wrap_future(w) for w in self._writes),
+                                            return_exceptions=True)
+            for outcome in outcomes:
+                if isinstance(outcome, BaseException):
+                    log.error("call %s: a database write failed: %s", self.uuid, outcome)
+        self.outcome = LegOutcome(
+            uuid=self.uuid,
+            survey_id=spec.survey_id if spec is not None else None,
+            reason=self._reason,
+            completed=self._completed,
+            hangup_cause=self._hangup_cause,
+            callrequest_id=spec.callrequest_id if spec is not None else None,
+        )
+        self.done.set()
+        if spec is not None and spec.on_finished is not None:
+            spec.on_finished(self.outcome)

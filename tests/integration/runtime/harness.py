@@ -1,0 +1,118 @@
+"""Runs the real Daemon against a SimFreeSwitch on a test database; builders for sealed surveys."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import wave
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ivrd.config import EslSettings, MediaSettings, Settings
+from ivrd.runtime.daemon import Daemon
+from ivrd.runtime.leg_spec import LegOutcome
+from ivrd.sim import Callee, Scenario, SimFreeSwitch
+from ivrd.store.models import AudioFile, Branching, Result, ResultAggregate, Section, Survey, User
+
+PASSWORD = "test-esl-secret"
+WAIT_S = 20.0
+
+
+@dataclass
+class Harness:
+    sim: SimFreeSwitch
+    daemon: Daemon
+    media_root: Path
+
+    async def call(self, survey: str | int, callee: Callee, caller_id: str = "15550001111",
+                   **variables: str) -> str:
+        """An inbound call through the dialplan hook asking for `survey`; returns its uuid."""
+        wanted = {"ivrd_inbound": "true", "ivrd_survey": str(survey), **variables}
+        return await self.sim.place_inbound_call("5000", caller_id, wanted, callee=callee)
+
+    async def finished(self, uuid: str) -> LegOutcome:
+        return await asyncio.wait_for(self.daemon.dispatcher.wait_finished(uuid), WAIT_S)
+
+    async def call_ended(self, uuid: str) -> dict[str, object]:
+        """The simulator's call-log entry once the channel is gone."""
+        async with asyncio.timeout(WAIT_S):
+            while uuid in self.sim.channels:
+                await asyncio.sleep(0.01)
+        return next(entry for entry in self.sim.call_log if entry["uuid"] == uuid)
+
+    async def run_call(self, survey: str | int, callee: Callee, **variables: str) -> tuple[str, LegOutcome]:
+        uuid = await self.call(survey, callee, **variables)
+        return uuid, await self.finished(uuid)
+
+
+@contextlib.asynccontextmanager
+async def running(tmp_path: Path, scenario: Scenario | None = None) -> AsyncIterator[Harness]:
+    """A started simulator and a connected daemon, both stopped at the end."""
+    media_root = tmp_path / "media"
+    media_root.mkdir(exist_ok=True)
+    sim = SimFreeSwitch(password=PASSWORD, scenario=scenario, media_root=media_root)
+    await sim.start()
+    settings = Settings(esl=EslSettings(host="127.0.0.1", port=sim.port, password=PASSWORD),
+                        media=MediaSettings(root=str(media_root)))
+    from ivrd.store.db import database_proxy
+
+    daemon = Daemon(settings, database_proxy.obj)
+    task = asyncio.create_task(daemon.run())
+    try:
+        await asyncio.wait_for(daemon.connected.wait(), WAIT_S)
+        yield Harness(sim, daemon, media_root)
+    finally:
+        daemon.stop()
+        await asyncio.wait_for(task, WAIT_S)
+        await sim.stop()
+
+
+def write_wav(path: Path, duration_ms: int = 100) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(8000)
+        handle.writeframes(b"\0\0" * (8 * duration_ms))
+    return path
+
+
+class SurveyBuilder:
+    """Builds a sealed survey section by section; `goto(a, key, b)` adds a branching."""
+
+    def __init__(self, media_root: Path, name: str = "poll") -> None:
+        self.user = User.get_or_none(User.username == "owner") or User.create(username="owner")
+        self.survey = Survey.create(user=self.user, name=name)
+        self.media_root = media_root
+        self._order = 0
+
+    def audio(self, name: str, duration_ms: int = 100) -> AudioFile:
+        relative = f"upload/audiofiles/{name}.wav"
+        write_wav(self.media_root / relative, duration_ms)
+        return AudioFile.create(user=self.user, name=name, audio_file=relative)
+
+    def section(self, type_: int, question: str, **fields: object) -> Section:
+        self._order += 1
+        fields.setdefault("script", "")
+        return Section.create(survey=self.survey, type=type_, question=question, order=self._order, **fields)
+
+    def play(self, question: str, **fields: object) -> Section:
+        fields.setdefault("audiofile", self.audio(f"play{self._order}"))
+        return self.section(1, question, **fields)
+
+    def goto(self, section: Section, key: str, target: Section | None) -> None:
+        Branching.create(section=section, keys=key, goto=target)
+
+
+def results_by_section(survey_id: int) -> dict[int, list[Result]]:
+    rows: dict[int, list[Result]] = {}
+    query = Result.select().join(Section).where(Section.survey == survey_id).order_by(Result.id)
+    for row in query:
+        rows.setdefault(row.section_id, []).append(row)
+    return rows
+
+
+def aggregates(survey_id: int) -> dict[tuple[int, str], int]:
+    query = ResultAggregate.select().where(ResultAggregate.survey == survey_id)
+    return {(row.section_id, row.response): row.count for row in query if row.count}
