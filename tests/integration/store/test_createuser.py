@@ -14,13 +14,18 @@ from ivrd.store.db import bind
 from ivrd.store.models import User
 
 
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
 @pytest.fixture
 def cli_env(db_url: str, database: peewee.Database, monkeypatch: pytest.MonkeyPatch) -> Callable[..., int]:
     monkeypatch.delenv("IVRD_CONFIG", raising=False)
     monkeypatch.setenv("IVRD_DATABASE_URL", db_url)
 
-    def run(argv: list[str], stdin: str) -> int:
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    def run(argv: list[str], stdin: str, tty: bool = False) -> int:
+        monkeypatch.setattr("sys.stdin", _Terminal(stdin) if tty else io.StringIO(stdin))
         try:
             return main(argv)
         finally:
@@ -64,3 +69,14 @@ def test_token_identifies_active_user(make_user: Callable[..., User]) -> None:
     user.save()
     assert user_for_token(key) is None
     assert user_for_token("0" * 40) is None
+
+
+def test_prompts_twice_on_a_terminal(
+    cli_env: Callable[..., int], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    answers = iter(["first", "second", "same", "same"])
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
+    assert cli_env(["createuser", "erin"], "", tty=True) == 1
+    assert "differ" in capsys.readouterr().err
+    assert cli_env(["createuser", "erin"], "", tty=True) == 0
+    assert verify_password(User.get(User.username == "erin").password_hash, "same")
