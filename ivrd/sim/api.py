@@ -145,8 +145,9 @@ async def _uuid_broadcast(api: ApiCommands, args: str) -> str:
 
 async def _uuid_transfer(api: ApiCommands, args: str) -> str:
     from ivrd.sim.apps_call import request_transfer
+    from ivrd.sim.dialstring import split_args
 
-    parts = [p for p in args.split() if p not in ("-bleg", "-both")]
+    parts = [p for p in split_args(args) if p not in ("-bleg", "-both")]
     channel = api.channel(parts[0]) if parts else None
     if channel is None:
         return NO_CHANNEL

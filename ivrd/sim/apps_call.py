@@ -7,7 +7,7 @@ import uuid as uuid_module
 
 from ivrd.sim.api import schedule_hangup
 from ivrd.sim.channel import Channel, Profile, now_us
-from ivrd.sim.dialstring import DialStringError, OriginatePlan, parse_endpoint, parse_variables
+from ivrd.sim.dialstring import DialStringError, OriginatePlan, parse_endpoint, parse_variables, split_args
 from ivrd.sim.executor import AppCall, application, media_wait
 from ivrd.sim.lifecycle import answer_channel, ring_and_answer
 from ivrd.sim.origins import cause_name
@@ -111,7 +111,7 @@ async def sched_hangup(call: AppCall) -> str:
 
 def request_transfer(channel: Channel, destination: str) -> bool:
     """Leave the current extension for `<dest> [<dialplan> [<context>]]` (inline: `app:arg,app:arg`)."""
-    parts = destination.split()
+    parts = split_args(destination)
     if not parts:
         return False
     dialplan = parts[1].lower() if len(parts) > 1 else "xml"
@@ -123,7 +123,7 @@ def request_transfer(channel: Channel, destination: str) -> bool:
     if dialplan != "inline":
         channel.profile.destination_number = parts[0]
     channel.leave_park = True
-    channel.break_requested = channel.media_running
+    channel.break_requested = True
     channel.poke()
     return True
 

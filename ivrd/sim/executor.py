@@ -8,7 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ivrd.sim.channel import HANGUP, MESSAGE, Channel, Message, now_us
+from ivrd.sim.channel import BREAK, HANGUP, MESSAGE, Channel, Message, now_us
 
 if TYPE_CHECKING:
     from ivrd.sim.server import SimFreeSwitch
@@ -114,12 +114,15 @@ async def park(call: AppCall) -> str:
         channel.on_park()
         channel.on_park = None
     while channel.alive and not channel.leave_park:
-        result = await channel.wait(None, messages=True)
+        result = await channel.wait(None, messages=True, breakable=True)
         if result == HANGUP:
             break
+        if result == BREAK:
+            channel.break_requested = False
         if result == MESSAGE:
             await process_message(call.sim, channel, channel.messages.get_nowait())
     channel.parked = False
+    channel.break_requested = False
     if channel.alive:
         channel.fire("CHANNEL_UNPARK")
     channel.leave_park = False
@@ -138,6 +141,7 @@ async def run_extension(sim: SimFreeSwitch, channel: Channel, app: str, arg: str
             await run_app(sim, channel, step_app, step_arg)
         steps, channel.pending_transfer = channel.pending_transfer or [], None
         if steps and channel.alive:
+            channel.break_requested = False
             channel.profile.times_us["transfer"] = now_us()
             channel.set_state("CS_ROUTING")
             channel.set_state("CS_EXECUTE")
