@@ -5,7 +5,7 @@
 Speech comes from espeak-ng (and flite for the holdout split), mixed with numpy: people who
 answer briefly or with a sentence and then wait, quiet and noisy callers, voicemail greetings
 with and without beeps, greetings over music, carrier messages with SIT tones, dead air and
-fax tones. Every file passes a G.711 round trip. Labels: file,label,beep_end_ms,kind.
+fax tones. Every file passes a G.711 round trip. Labels: file,label,beep_end_ms,kind,detail.
 """
 
 from __future__ import annotations
@@ -33,8 +33,8 @@ SPLIT_SETTINGS = {
 }
 # scenario -> files at count-scale 1.0
 MIX = {
-    "human_short": 50,
-    "human_sentence": 24,
+    "human_short": 60,
+    "human_sentence": 8,
     "human_noisy": 30,
     "human_quiet": 10,
     "human_repeat": 8,
@@ -68,6 +68,7 @@ class Builder:
         self.settings = SPLIT_SETTINGS[split]
         self.voices = texts.VOICES[split]
         self._babble: np.ndarray | None = None
+        self.notes: list[str] = []
 
     def pick(self, items: list):  # type: ignore[no-untyped-def]
         return items[int(self.rng.integers(len(items)))]
@@ -75,6 +76,8 @@ class Builder:
     def speech(self, text: str, voice: str | None = None) -> np.ndarray:
         text = text.format(name=self.pick(texts.NAMES), company=self.pick(texts.COMPANIES))
         voice = voice or self.pick(self.voices)
+        if voice not in self.notes:
+            self.notes.append(voice)
         speed = int(self.rng.integers(135, 195))
         pitch = int(self.rng.integers(25, 75))
         return self.speaker.say(voice, speed, pitch, text)
@@ -88,11 +91,14 @@ class Builder:
         speech_dbfs: float,
         noise_snr_db: float | None = None,
         noise_kind: str | None = None,
+        speech_level: float | None = None,
     ) -> np.ndarray:
+        """Scales the speech to speech_dbfs (its active RMS, or speech_level if given) and adds noise."""
         audio = np.concatenate(parts)
-        level = sig.active_rms(audio, self.rate) or 1.0
+        level = speech_level or sig.active_rms(audio, self.rate) or 1.0
         audio = audio * (10 ** (speech_dbfs / 20) / level)
         if noise_snr_db is not None:
+            self.notes.append(f"{noise_kind}@{noise_snr_db:.0f}dB")
             audio = audio + self.noise(noise_kind or "white", audio.size) * 10 ** (
                 (speech_dbfs - noise_snr_db) / 20
             )
@@ -119,10 +125,10 @@ class Builder:
     # ---- scenarios -------------------------------------------------------------------------
     def human(self, kind: str) -> Clip:
         pool = texts.HUMAN_SENTENCE if kind == "human_sentence" else texts.HUMAN_SHORT
-        if kind == "human_noisy" and self.rng.random() < 0.35:
+        if kind == "human_noisy" and self.rng.random() < 0.15:
             pool = texts.HUMAN_SENTENCE
         text = self.pick(texts.for_split(pool, self.split))
-        parts = [self.sec(0.1, 0.8), self.speech(text)]
+        parts = [self.sec(0.1, 0.7), self.speech(text)]
         if kind == "human_repeat":
             parts += [
                 self.sec(1.4, 2.2),
@@ -144,11 +150,20 @@ class Builder:
             parts.append(self.speech(text, voice))
         return np.concatenate(parts)
 
+    def long_greeting(self, sentences: list[str], min_s: float = 3.0) -> np.ndarray:
+        """A voicemail greeting of at least min_s seconds (slow speakers are not all that long)."""
+        words = self.greeting(sentences)
+        while words.size < min_s * self.rate:
+            closing = self.pick(["Thank you.", "Bye for now.", "I will call you back.", "Thanks."])
+            more = self.greeting([closing])
+            words = np.concatenate([words, self.sec(0.2, 0.5), more])
+        return words
+
     def machine(self, kind: str) -> Clip:
         if kind == "machine_short":
             words = self.greeting([self.pick(texts.SHORT_MACHINE)])
         else:
-            words = self.greeting(self.pick(texts.for_split(texts.MACHINE_SENTENCES, self.split)))
+            words = self.long_greeting(self.pick(texts.for_split(texts.MACHINE_SENTENCES, self.split)))
         with_beep = kind == "machine_beep" or (kind == "machine_short" and self.rng.random() < 0.7)
         if kind == "machine_music":
             return self.music_machine(words)
@@ -162,13 +177,13 @@ class Builder:
                 self.pick(self.settings["beep_hz"]),
                 self.rng.uniform(0.2, 1.0),
                 self.rate,
-                dbfs=self.rng.uniform(-6, 2) + 0.0,
+                dbfs=self.rng.uniform(-6, 6),  # relative to the speech
             )
-            parts += [gap, beep / 10 ** (dbfs / 20)]
+            parts += [gap, beep]
             beep_end = sum(p.size for p in parts) * 1000 // self.rate
         parts.append(self.sec(2.5, 3.5))
         snr = self.rng.uniform(15, 35) if self.rng.random() < 0.4 else None
-        audio = self.finish(parts, dbfs, snr, self.pick(self.settings["noises"]) if snr else None)
+        audio = self.finish(parts, dbfs, snr, self.pick(self.settings["noises"]) if snr else None, 1.0)
         return Clip(audio, "machine", kind, beep_end)
 
     def music_machine(self, words: np.ndarray) -> Clip:
@@ -189,12 +204,22 @@ class Builder:
         if with_beep:
             parts += [
                 self.sec(0.1, 1.0),
-                sig.tone(self.pick(self.settings["beep_hz"]), self.rng.uniform(0.25, 0.8), self.rate, dbfs=-3)
-                / 10 ** (dbfs / 20),
+                sig.tone(
+                    self.pick(self.settings["beep_hz"]),
+                    self.rng.uniform(0.25, 0.8),
+                    self.rate,
+                    dbfs=self.rng.uniform(-6, 3),
+                )
+                * sig.active_rms(body, self.rate),
             ]
             beep_end = sum(p.size for p in parts) * 1000 // self.rate
         parts.append(self.sec(2.5, 3.0))
-        return Clip(self.finish(parts, dbfs), "machine", "machine_music", beep_end)
+        return Clip(
+            self.finish(parts, dbfs, speech_level=sig.active_rms(body, self.rate)),
+            "machine",
+            "machine_music",
+            beep_end,
+        )
 
     def carrier(self, kind: str) -> Clip:
         sit = [
@@ -263,13 +288,22 @@ def generate(out: Path, split: str, seed: int, rate_hz: int, scale: float) -> in
     rows = []
     for kind, count in MIX.items():
         for i in range(max(1, round(count * scale))):
+            builder.notes = []
             clip = builder.build(kind)
             name = f"{kind}_{i:03d}.wav"
             sig.write_wav(out / name, sig.phone_line(clip.audio), rate_hz)
-            rows.append([name, clip.label, "" if clip.beep_end_ms is None else clip.beep_end_ms, clip.kind])
+            rows.append(
+                [
+                    name,
+                    clip.label,
+                    "" if clip.beep_end_ms is None else clip.beep_end_ms,
+                    clip.kind,
+                    " ".join(builder.notes),
+                ]
+            )
     with (out / "labels.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "label", "beep_end_ms", "kind"])
+        writer.writerow(["file", "label", "beep_end_ms", "kind", "detail"])
         writer.writerows(rows)
     return len(rows)
 

@@ -58,8 +58,8 @@ MACHINE_SENTENCES = [
         "Our office is currently closed.",
         "Please leave a message and we will return your call on the next business day.",
     ],
-    ["Hey, it's {name}.", "Leave a message."],
-    ["You have reached the voicemail of {name}.", "Please leave a message."],
+    ["Hey, it's {name}.", "I can't get to the phone right now.", "Leave a message and I'll call you back."],
+    ["You have reached the voicemail of {name}.", "Please leave a message after the tone."],
     [
         "Hi, this is {name}, I'm away from my phone.",
         "Leave me a message and I'll call you back as soon as I can.",
@@ -76,7 +76,7 @@ MACHINE_SENTENCES = [
         "Please leave your details after the beep.",
     ],
     ["Hi, {name} here.", "I'm either on the other line or away from my desk.", "Please leave a message."],
-    ["The mailbox of {name} is full.", "Please try again later."],
+    ["The mailbox of {name} is full and cannot accept new messages.", "Please try again later. Goodbye."],
     [
         "Hello.",
         "You have reached {name} and family.",
@@ -84,7 +84,10 @@ MACHINE_SENTENCES = [
         "Leave a message after the beep.",
     ],
 ]
-SHORT_MACHINE = ["Please leave a message.", "Leave a message after the tone.", "{name}, leave a message."]
+SHORT_MACHINE = [
+    "Please leave a message.", "Leave a message after the tone.", "{name}, leave a message.",
+    "Hey, it's {name}. Leave a message.",
+]
 CARRIER = [
     "The number you have dialed is not in service. Please check the number and dial again.",
     "We're sorry, your call cannot be completed as dialed. Please check the number and try again.",

@@ -71,12 +71,21 @@ class GreetingTracker:
         return self.first_word_ms is not None
 
     def human_silence_ms(self) -> int:
-        """Silence that ends a human's greeting: short after a prompt, brief answer."""
+        """Silence that ends a human's greeting: grows with the greeting's voiced length.
+
+        Up to short_greeting_ms of voice after a prompt start it is short_greeting_silence_ms;
+        from greeting_ms on it is after_greeting_silence_ms; linear in between.
+        """
         params = self.params
         prompt = self.first_word_ms is not None and self.first_word_ms <= params.initial_silence_ms
-        if prompt and self.voiced_ms <= params.short_greeting_ms:
-            return params.short_greeting_silence_ms
-        return params.after_greeting_silence_ms
+        short, long = params.short_greeting_silence_ms, params.after_greeting_silence_ms
+        if not prompt or self.voiced_ms >= params.greeting_ms:
+            return long
+        if self.voiced_ms <= params.short_greeting_ms:
+            return short
+        span_ms = max(1, params.greeting_ms - params.short_greeting_ms)
+        share = (self.voiced_ms - params.short_greeting_ms) / span_ms
+        return round(short + share * (long - short))
 
     def verdict(self) -> Verdict | None:
         """The detection rules, checked after each frame."""

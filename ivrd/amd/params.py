@@ -31,8 +31,8 @@ class AmdParams:
     silence_threshold: int = 256
     maximum_word_length_ms: int = 5000
     # adaptive detector
-    short_greeting_ms: int = 1000
-    short_greeting_silence_ms: int = 500
+    short_greeting_ms: int = 500
+    short_greeting_silence_ms: int = 460
     long_greeting_ms: int = 2600
     speech_margin_db: float = 9.0
     noise_window_ms: int = 2000
@@ -44,7 +44,7 @@ class AmdParams:
     beep_max_ms: int = 5000
     beep_min_hz: float = 400.0
     beep_max_hz: float = 2500.0
-    beep_confirm_ms: int = 40
+    beep_confirm_ms: int = 160
     tone_dominance_min: float = 0.9
     fax_cng_min_ms: int = 400
     fax_ced_min_ms: int = 500

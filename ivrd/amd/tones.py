@@ -15,8 +15,8 @@ TONE_MIN_LEVEL_DB = -50.0
 TONE_ABOVE_FLOOR_DB = 10.0
 BEEP_DROP_DB = 10.0
 MUSIC_LOOKBACK_MS = 600
-MUSIC_MIN_RUN_FRAMES = 3
 GAP_FRAMES_ALLOWED = 1
+LEVEL_SWING_MAX_DB = 6.0
 
 
 @dataclass(slots=True)
@@ -30,6 +30,7 @@ class ToneRun:
     tonal_frames: int
     low_hz: float
     high_hz: float
+    levels_db: list[float]
 
     def extend(self, frame: int, hz: float, level_db: float) -> None:
         self.end_frame = frame + 1
@@ -38,6 +39,13 @@ class ToneRun:
         self.tonal_frames += 1
         self.low_hz = min(self.low_hz, hz)
         self.high_hz = max(self.high_hz, hz)
+        self.levels_db.append(level_db)
+
+    @property
+    def level_swing_db(self) -> float:
+        """Spread of the frame levels, leaving out the first and last (partial) frames."""
+        inner = self.levels_db[1:-1] or self.levels_db
+        return max(inner) - min(inner)
 
     @property
     def hz(self) -> float:
@@ -64,14 +72,15 @@ class ToneTracker:
 
     A frame is tonal when one spectral peak holds most of the band energy and stands clear of
     the noise floor. A run allows one non-tonal frame inside it. When a run ends it is a beep if
-    it lasted beep_min_ms..beep_max_ms in beep_min_hz..beep_max_hz, the audio after it is at
-    least 10 dB quieter (beep_confirm_ms of it), and no tone of another pitch ended just before
-    it (melodies, SIT triplets).
+    it lasted beep_min_ms..beep_max_ms in beep_min_hz..beep_max_hz within one 25 Hz band at a
+    steady level (a held vowel swings; a generated tone does not), the
+    audio after it (beep_confirm_ms of it, past the frame where it stops) is at least 10 dB
+    quieter, and no tone of another pitch ended just before it (melodies, SIT triplets).
     """
 
     def __init__(self, params: AmdParams) -> None:
         self._params = params
-        self._confirm_frames = max(1, params.beep_confirm_ms // FRAME_MS)
+        self._confirm_frames = max(GAP_FRAMES_ALLOWED, params.beep_confirm_ms // FRAME_MS)
         self._run: ToneRun | None = None
         self._after: list[float] = []  # own levels of non-tonal frames after the run
         self._history: deque[ToneRun] = deque(maxlen=8)
@@ -97,7 +106,7 @@ class ToneTracker:
             return None
         if run is not None and not tonal:
             self._after.append(level_db)
-            if len(self._after) < max(self._confirm_frames, GAP_FRAMES_ALLOWED + 1):
+            if len(self._after) < 1 + self._confirm_frames:
                 return None
             self._close()
             return self._judge(run, self._after)
@@ -105,11 +114,11 @@ class ToneTracker:
             self._close()
             self._after = []
         if tonal:
-            self._run = ToneRun(frame, frame + 1, peak_hz, level_db, 1, peak_hz, peak_hz)
+            self._run = ToneRun(frame, frame + 1, peak_hz, level_db, 1, peak_hz, peak_hz, [level_db])
         return None
 
     def _close(self) -> None:
-        if self._run is not None and self._run.tonal_frames >= MUSIC_MIN_RUN_FRAMES:
+        if self._run is not None and self._run.duration_ms >= self._params.beep_min_ms:
             self._history.append(self._run)
         self._run = None
 
@@ -120,13 +129,17 @@ class ToneTracker:
             return None
         if not params.beep_min_hz <= run.hz <= params.beep_max_hz:
             return None
-        if run.high_hz - run.low_hz > STABILITY_HZ:
+        if run.high_hz - run.low_hz > STABILITY_HZ or run.level_swing_db > LEVEL_SWING_MAX_DB:
             return None
-        if max(after[: self._confirm_frames]) > run.level_db - BEEP_DROP_DB:
+        transition_db, confirm = after[0], after[1 : 1 + self._confirm_frames]
+        if max(confirm) > run.level_db - BEEP_DROP_DB:
             return None
         if self._follows_other_pitch(run):
             return None
-        return Beep(end_ms=(run.end_frame - 1) * FRAME_MS, hz=run.hz, duration_ms=run.duration_ms - FRAME_MS)
+        # the tone usually stops inside the frame after the run: its energy tells how far in
+        tail_share = min(1.0, 10.0 ** ((transition_db - run.level_db) / 10.0))
+        end_ms = run.end_frame * FRAME_MS + round(tail_share * FRAME_MS)
+        return Beep(end_ms=end_ms, hz=run.hz, duration_ms=end_ms - run.start_frame * FRAME_MS)
 
     def _follows_other_pitch(self, run: ToneRun) -> bool:
         lookback_frames = MUSIC_LOOKBACK_MS // FRAME_MS

@@ -12,24 +12,38 @@ FLAT_NOISE = 0.45
 CLEARLY_ABOVE_FLOOR_DB = 18.0
 RMS_PER_MEAN_ABS = 1.3
 HYSTERESIS_DB = 3.0
+NOISE_BAND_DB = 3.0
+NOISE_FLATNESS_ALPHA = 0.05
+HISS_FLATNESS = 0.25
+STRUCTURED_SHARE = 0.6
 
 
 class NoiseFloor:
-    """Sliding minimum of frame levels over a window, kept as minima of 100 ms blocks.
+    """The quietest 100 ms of the last noise_window_ms: the line's background level.
 
-    Speech always has dips between syllables, so the minimum over a couple of seconds sits at
-    the line's noise level whether the line is clean, hissing or humming; it rises within one
-    window when the noise gets louder and falls at once when it gets quieter.
+    Levels are first averaged over a sliding 100 ms (so single-frame dips in babble or music do
+    not count), then the minimum is kept per 100 ms block over the window. Speech has pauses of
+    that length every second or two, so the floor sits at the background whether the line is
+    clean, hissing, humming or full of distant voices; it follows louder noise within one window
+    and quieter noise at once.
     """
 
     def __init__(self, window_ms: int) -> None:
         self._blocks: deque[float] = deque(maxlen=max(1, window_ms // (FRAME_MS * BLOCK_FRAMES)))
+        self._recent: deque[float] = deque(maxlen=BLOCK_FRAMES)
+        self._recent_sum = 0.0
         self._block_min = math.inf
         self._block_frames = 0
         self.floor_db = math.inf
 
     def update(self, level_db: float) -> float:
-        self._block_min = min(self._block_min, level_db)
+        power = 10.0 ** (level_db / 10.0)
+        if len(self._recent) == BLOCK_FRAMES:
+            self._recent_sum -= self._recent[0]
+        self._recent.append(power)
+        self._recent_sum += power
+        smoothed_db = 10.0 * math.log10(max(self._recent_sum / len(self._recent), 1e-12))
+        self._block_min = min(self._block_min, smoothed_db)
         self._block_frames += 1
         if self._block_frames == BLOCK_FRAMES:
             self._blocks.append(self._block_min)
@@ -40,20 +54,29 @@ class NoiseFloor:
 
 
 class VoiceDetector:
-    """Speech when a frame is clearly above the adaptive floor and above an absolute minimum.
+    """Speech when a frame is clearly above the adaptive floor, or structured where the noise is not.
 
-    Frames only a little above the floor must also be spectrally structured (low flatness),
-    which keeps hiss and crackle bursts out while weak voiced sounds still count.
+    Loud frames (speech_margin_db over the floor) count unless they are as flat as hiss; frames
+    only a few dB over a hissing floor count when their spectrum is much less flat than the
+    noise's (voiced speech has formants and harmonics, hiss and crackle do not). Nothing below a
+    quarter of app_amd's silence_threshold counts.
     """
 
     def __init__(self, params: AmdParams) -> None:
         self._margin_db = params.speech_margin_db
         quietest = max(params.silence_threshold / 4.0, 1.0) * RMS_PER_MEAN_ABS
         self.min_speech_db = 20.0 * math.log10(quietest / 32768.0)
+        self.noise_flatness = 0.0
 
     def is_speech(self, level_db: float, floor_db: float, flatness: float, speaking: bool) -> bool:
         """``speaking``: the previous frame was speech, which lowers the margin (hysteresis)."""
-        margin_db = self._margin_db - HYSTERESIS_DB if speaking else self._margin_db
-        if level_db < self.min_speech_db or level_db < floor_db + margin_db:
+        above_db = level_db - floor_db
+        if above_db < NOISE_BAND_DB:
+            self.noise_flatness += NOISE_FLATNESS_ALPHA * (flatness - self.noise_flatness)
+        if level_db < self.min_speech_db:
             return False
-        return flatness < FLAT_NOISE or level_db >= floor_db + CLEARLY_ABOVE_FLOOR_DB
+        margin_db = self._margin_db - HYSTERESIS_DB if speaking else self._margin_db
+        if above_db >= margin_db:
+            return flatness < FLAT_NOISE or above_db >= CLEARLY_ABOVE_FLOOR_DB
+        hissing = self.noise_flatness >= HISS_FLATNESS
+        return hissing and above_db >= NOISE_BAND_DB and flatness <= STRUCTURED_SHARE * self.noise_flatness
