@@ -6,10 +6,11 @@ import asyncio
 import contextlib
 import wave
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ivrd.config import EslSettings, MediaSettings, Settings
+from ivrd.esl.codec import EslEvent
 from ivrd.runtime.daemon import Daemon
 from ivrd.runtime.leg_spec import LegOutcome
 from ivrd.sim import Callee, Scenario, SimFreeSwitch
@@ -17,6 +18,7 @@ from ivrd.store.models import AudioFile, Branching, Result, ResultAggregate, Sec
 
 PASSWORD = "test-esl-secret"
 WAIT_S = 20.0
+DIALPLAN_APPS = ("answer", "park")  # run by the inbound dialplan hook, not by the daemon
 
 
 @dataclass
@@ -24,6 +26,18 @@ class Harness:
     sim: SimFreeSwitch
     daemon: Daemon
     media_root: Path
+    apps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+
+    def record_apps(self, event: EslEvent) -> None:
+        """Event hook: every application the simulator completed, per channel, in order."""
+        uuid = event.headers.get("Unique-ID") or ""
+        app = (event.headers.get("Application") or "", event.headers.get("Application-Data") or "")
+        if app[0] in DIALPLAN_APPS:
+            return
+        self.apps.setdefault(uuid, []).append(app)
+
+    def app_names(self, uuid: str) -> list[str]:
+        return [name for name, _ in self.apps.get(uuid, [])]
 
     async def call(self, survey: str | int, callee: Callee, caller_id: str = "15550001111",
                    **variables: str) -> str:
@@ -47,7 +61,8 @@ class Harness:
 
 
 @contextlib.asynccontextmanager
-async def running(tmp_path: Path, scenario: Scenario | None = None) -> AsyncIterator[Harness]:
+async def running(tmp_path: Path, scenario: Scenario | None = None,
+                  events: tuple[str, ...] = ()) -> AsyncIterator[Harness]:
     """A started simulator and a connected daemon, both stopped at the end."""
     media_root = tmp_path / "media"
     media_root.mkdir(exist_ok=True)
@@ -58,10 +73,13 @@ async def running(tmp_path: Path, scenario: Scenario | None = None) -> AsyncIter
     from ivrd.store.db import database_proxy
 
     daemon = Daemon(settings, database_proxy.obj)
+    daemon.subscribe(events)
+    harness = Harness(sim, daemon, media_root)
+    daemon.dispatcher.add_event_hook("CHANNEL_EXECUTE_COMPLETE", harness.record_apps)
     task = asyncio.create_task(daemon.run())
     try:
         await asyncio.wait_for(daemon.connected.wait(), WAIT_S)
-        yield Harness(sim, daemon, media_root)
+        yield harness
     finally:
         daemon.stop()
         await asyncio.wait_for(task, WAIT_S)
