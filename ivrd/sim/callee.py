@@ -15,6 +15,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# A playback/speak counts as a digit-collecting prompt when no new application starts on the channel
+# within this window after it ends (or within dtmf_delay_ms, if longer).
+IDLE_COLLECT_MS = 400
+
 # Applications that start a new prompt or media action: they cancel a pending "after playback" press.
 _MEDIA_APPS = frozenset({"playback", "speak", "play_and_get_digits", "read", "record", "bridge",
                          "conference", "transfer", "hangup"})
@@ -24,7 +28,8 @@ class CalleeScript:
     """Drives one channel's far end from its Callee: one `dtmf` entry per digit-collecting prompt.
 
     A prompt counts as digit-collecting when it belongs to play_and_get_digits/read (each try), or when
-    a playback ends and the channel starts no other media application within `dtmf_delay_ms`.
+    a playback/speak ends and the channel starts no other media application within IDLE_COLLECT_MS
+    (or dtmf_delay_ms if longer); the first key then follows at the end of that window.
     """
 
     def __init__(self, sim: SimFreeSwitch, channel: Channel) -> None:
@@ -103,7 +108,7 @@ class CalleeScript:
             self._tentative = self.channel.spawn(self._press_if_still_waiting())
 
     async def _press_if_still_waiting(self) -> None:
-        await asyncio.sleep(self.callee.dtmf_delay_ms / 1000.0)
+        await asyncio.sleep(max(self.callee.dtmf_delay_ms, IDLE_COLLECT_MS) / 1000.0)
         self._tentative = None
         if self.entries and self.channel.alive:
             digits = self.entries.popleft()
