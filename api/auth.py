@@ -6,6 +6,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import re
 import secrets
 import threading
 import time
@@ -19,6 +20,8 @@ from ivrd.store.models import User
 
 CHALLENGES = ['Basic realm="ivrd"', "Token"]
 MAX_CREDENTIAL_CHARS = 4096
+MAX_USERNAME_CHARS = 150
+_TOKEN_KEY = re.compile(r"[0-9a-fA-F]{40}")
 
 
 class VerificationCache:
@@ -101,14 +104,16 @@ class Authenticator:
         if scheme.lower() == "basic" and value:
             return self.check_password(*_basic_credentials(value))
         if scheme.lower() == "token" and value.strip():
-            user = user_for_token(value.strip())
+            key = value.strip()
+            user = user_for_token(key) if _TOKEN_KEY.fullmatch(key) else None
             if user is None:
                 raise unauthorized("Invalid token.")
             return user
         raise unauthorized("Invalid authorization header; use Basic or Token.")
 
     def check_password(self, username: str, password: str) -> User:
-        user = User.get_or_none(User.username == username) if username else None
+        usable = 0 < len(username) <= MAX_USERNAME_CHARS and "\x00" not in username
+        user = User.get_or_none(User.username == username) if usable else None
         if user is None or not user.is_active or not user.password_hash:
             raise unauthorized("Invalid username/password.")
         stored = str(user.password_hash)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from ivrd.store.models import AudioFile, User
 
 log = logging.getLogger("ivrd.api")
 MAX_TEXT_PART_BYTES = 64 * 1024
+SAFE_FILENAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9_.-]{0,250}")
 
 
 def _public_path(obj: Any, ctx: Any) -> str:
@@ -160,6 +162,8 @@ class AudioDownload:
 
     def on_get(self, req: falcon.Request, resp: falcon.Response, filename: str) -> None:
         user: User = req.context.user
+        if not SAFE_FILENAME.fullmatch(filename):
+            raise not_found()
         relative = f"{self.settings.media.uploads_dir.strip('/')}/{filename}"
         query = AudioFile.select().where(AudioFile.audio_file == relative)
         if not user.is_superuser:

@@ -233,7 +233,7 @@ class Campaigns(Family):
 
     def create(self, req: falcon.Request, values: dict[str, object], owner: User) -> Any:
         wanted = values.pop("status", CampaignStatus.NEW)
-        obj = Campaign(**self.columns(values), user=owner.id)
+        obj = Campaign(**{**self.columns(values), "user": owner.id})
         obj.status = CampaignStatus.NEW
         obj.save()
         self._write_phonebooks(obj, values)

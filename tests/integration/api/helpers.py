@@ -109,3 +109,42 @@ def campaign_body(user_id: int, template_id: int, refs: dict[str, int], **overri
 
 def id_of(result: falcon.testing.Result) -> int:
     return int(result.json["url"].rstrip("/").rsplit("/", 1)[-1])
+
+
+def build_fuzz_world(*owners: User) -> None:
+    """A few objects of every family per owner (through the store), so generated ids and links hit rows."""
+    from ivrd.store.models import (
+        AudioFile,
+        BranchingTemplate,
+        CallRecord,
+        CallRequest,
+        Campaign,
+        Contact,
+        DncContact,
+        DncList,
+        Result,
+        SectionTemplate,
+        Subscriber,
+        SurveyTemplate,
+    )
+    from ivrd.store.queries_survey import seal_survey
+
+    for owner in owners:
+        refs = seed_objects(owner, f"gw-{owner.id}")
+        audio = AudioFile.create(user=owner, name="a", audio_file="upload/audiofiles/a.wav")
+        template = SurveyTemplate.create(user=owner, name="s")
+        section = SectionTemplate.create(survey=template, question="q", order=owner.id, audiofile=audio)
+        BranchingTemplate.create(section=section, keys="0")
+        contact = Contact.create(phonebook=refs["phonebook"], contact="555")
+        dnc = DncList.create(user=owner, name="d")
+        DncContact.create(dnc=dnc, phone_number="1")
+        campaign = Campaign.create(
+            user=owner, name="c", aleg_gateway=refs["gateway"], survey_template=template, status=1
+        )
+        survey = seal_survey(template, campaign)
+        subscriber = Subscriber.create(contact=contact, campaign=campaign)
+        call = CallRequest.create(user=owner, phone_number="555", campaign=campaign, subscriber=subscriber)
+        CallRecord.create(user=owner, callrequest=call)
+        from ivrd.store.models import Section
+
+        Result.create(callrequest=call, section=Section.get(Section.survey == survey), response="1")
