@@ -63,28 +63,36 @@ class Daemon:
         self._components: list[Component] = []
         self._stop_requested = False
         self._stop_event: asyncio.Event | None = None
-        self.client = EslClient(
-            settings.esl.host, settings.esl.port, settings.esl.password,
-            events=self._events, custom=self._custom,
-            connect_timeout_s=settings.esl.connect_timeout_s,
-            heartbeat_timeout_s=settings.esl.heartbeat_timeout_s,
-            reconnect_max_backoff_s=settings.esl.reconnect_max_backoff_s,
-            on_connected=self._connected,
-        )
+        self.client = self._new_client()
         media_root = Path(settings.media.root).resolve()
         media = MediaOptions(recordings_dir=media_root / settings.media.recordings_dir,
                              tts_voice=settings.media.tts_voice)
         goodbye = str(sounds.playback_path(sounds.TECHNICAL_DIFFICULTIES, settings.sounds_root.resolve()))
         self.surveys = SurveyCache(self.db, media_root)
-        self.dispatcher = Dispatcher(LegServices(self.client, self.db, self.surveys, media, goodbye))
+        self.dispatcher = Dispatcher(LegServices(self, self.db, self.surveys, media, goodbye))
         self.connected = asyncio.Event()
+
+    def _new_client(self) -> EslClient:
+        esl = self.settings.esl
+        return EslClient(
+            esl.host, esl.port, esl.password, events=self._events, custom=self._custom,
+            connect_timeout_s=esl.connect_timeout_s, heartbeat_timeout_s=esl.heartbeat_timeout_s,
+            reconnect_max_backoff_s=esl.reconnect_max_backoff_s, on_connected=self._connected,
+        )
+
+    async def command(self, data: bytes, *, check: bool = True) -> str:
+        """Sends a pre-built command on the current connection (what legs use)."""
+        return await self.client.command(data, check=check)
 
     # -- registration ------------------------------------------------------------------------------
     def add_component(self, component: Component) -> None:
         self._components.append(component)
 
     def subscribe(self, names: Iterable[str] = (), custom: Iterable[str] = ()) -> None:
-        """More event names (and CUSTOM subclasses) to receive; call before run()."""
+        """More event names (and CUSTOM subclasses) to receive; call before run().
+
+        Use `daemon.client` (api, bgapi, command) only from inside run(): it is created there.
+        """
         self._events.extend(n for n in names if n not in self._events)
         self._custom.extend(c for c in custom if c not in self._custom)
 
@@ -103,6 +111,7 @@ class Daemon:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, self._on_signal, signum)
         Path(self.dispatcher_media_dir()).mkdir(parents=True, exist_ok=True)
+        self.client = self._new_client()  # with every event name subscribed so far
         self.db.start()
         try:
             async with asyncio.TaskGroup() as group:

@@ -27,6 +27,7 @@ class Harness:
     daemon: Daemon
     media_root: Path
     apps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    completions: dict[str, list[EslEvent]] = field(default_factory=dict)
 
     def record_apps(self, event: EslEvent) -> None:
         """Event hook: every application the simulator completed, per channel, in order."""
@@ -35,6 +36,11 @@ class Harness:
         if app[0] in DIALPLAN_APPS:
             return
         self.apps.setdefault(uuid, []).append(app)
+        self.completions.setdefault(uuid, []).append(event)
+
+    def completion_variable(self, uuid: str, app: str, name: str) -> str | None:
+        event = next(e for e in self.completions[uuid] if e.headers.get("Application") == app)
+        return event.headers.get("variable_" + name)
 
     def app_names(self, uuid: str) -> list[str]:
         return [name for name, _ in self.apps.get(uuid, [])]
