@@ -66,15 +66,16 @@ class AmdAnalyzer:
         if self.done:
             return []
         samples = self._to_samples(audio)
-        if samples.size:
-            self._samples = np.concatenate((self._samples, samples)) if self._samples.size else samples
+        if self._samples.size:
+            samples = np.concatenate((self._samples, samples))
+        self._samples = samples
         whole = self._samples.size // self._frame_samples
         if whole == 0:
             return []
         cut = whole * self._frame_samples
         frames = self._samples[:cut].reshape(whole, self._frame_samples)
         self._samples = self._samples[cut:]
-        return self._analyse(self._features.extract(frames), whole)
+        return self._analyse(frames)
 
     def finish(self) -> list[AmdDecision]:
         """The audio ended (hangup, end of file): settle any open question."""
@@ -90,26 +91,26 @@ class AmdAnalyzer:
             if audio.dtype != np.int16 or audio.ndim != 1:
                 raise ValueError(f"audio: expected 1-D int16 samples, got {audio.ndim}-D {audio.dtype}")
             return audio.astype(np.float32)
-        data = self._odd_byte + bytes(audio)
+        data = self._odd_byte + audio if self._odd_byte else audio
         usable = len(data) - len(data) % 2
-        self._odd_byte = data[usable:]
-        return np.frombuffer(data[:usable], dtype="<i2").astype(np.float32)
+        self._odd_byte = bytes(data[usable:])
+        return np.frombuffer(data, dtype="<i2", count=usable // 2).astype(np.float32)
 
-    def _analyse(self, features: FrameFeatures, count: int) -> list[AmdDecision]:
+    def _analyse(self, frames: npt.NDArray[np.float32]) -> list[AmdDecision]:
         decided: list[AmdDecision] = []
-        for i in range(count):
-            decided.extend(self._step(features, i))
+        for frame in frames:
+            decided.extend(self._step(self._features.extract(frame)))
             if self.done:
                 break
         return decided
 
-    def _step(self, features: FrameFeatures, i: int) -> list[AmdDecision]:
-        level_db = features.level_db[i]
+    def _step(self, features: FrameFeatures) -> list[AmdDecision]:
+        level_db, flatness, peak_hz, dominance = features
         floor_db = self._floor.update(level_db)
-        tonal = self._tones.is_tonal(level_db, floor_db, features.dominance[i])
-        speech = not tonal and self._voice.is_speech(level_db, floor_db, features.flatness[i], self._speaking)
+        tonal = self._tones.is_tonal(level_db, floor_db, dominance)
+        speech = not tonal and self._voice.is_speech(level_db, floor_db, flatness, self._speaking)
         self._speaking = speech
-        beep = self._tones.update(self._frame, tonal, features.peak_hz[i], level_db)
+        beep = self._tones.update(self._frame, tonal, peak_hz, level_db)
         self._frame += 1
         self._greeting.update(tonal or speech, speech)
         if self.detection is None:

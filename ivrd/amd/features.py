@@ -1,92 +1,85 @@
-"""Vectorised per-frame features: level, mean |sample|, spectral flatness and tone peak dominance."""
+"""Per-frame features, vectorised over each frame's samples: level, spectral flatness, tone peak."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import math
+from typing import NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from ivrd.amd.params import FRAME_MS
 
-FULL_SCALE_DB = 20.0 * np.log10(32768.0)
+FULL_SCALE_DB = 20.0 * math.log10(32768.0)
 LEVEL_FLOOR_DB = -100.0
+SPECTRAL_MIN_DB = -56.0  # quieter frames are neither speech nor tone: no spectrum needed
 BAND_LOW_HZ = 200.0
 BAND_HIGH_HZ = 3800.0
 PEAK_HALF_WIDTH_BINS = 2
+QUIET_FLATNESS = 1.0
 
 Samples = npt.NDArray[np.float32]
+Spectrum = npt.NDArray[np.float64]
 
 
-@dataclass(frozen=True, slots=True)
-class FrameFeatures:
-    """Features of consecutive 20 ms frames, as plain lists for a cheap per-frame state machine.
+class FrameFeatures(NamedTuple):
+    """Features of one 20 ms frame.
 
-    ``level_db`` is each frame's RMS in dBFS; ``mean_abs`` app_amd's mean |sample|;
-    ``flatness`` the spectral flatness (0 tonal .. 1 white) in 200-3800 Hz; ``peak_hz`` the
-    interpolated strongest frequency and ``dominance`` the share of band energy within ±2 bins
-    of it, both over a 40 ms Hann window ending with the frame (25 Hz bins at any rate).
+    ``level_db`` is the frame's RMS in dBFS; ``flatness`` the spectral flatness (0 tonal .. 1
+    white) in 200-3800 Hz; ``peak_hz`` the interpolated strongest frequency and ``dominance``
+    the share of band energy within 2 bins of it, both over a 40 ms Hann window ending with the
+    frame (25 Hz bins at either rate). Frames quieter than -56 dBFS get no spectrum
+    (flatness 1, dominance 0).
     """
 
-    level_db: list[float]
-    mean_abs: list[float]
-    flatness: list[float]
-    peak_hz: list[float]
-    dominance: list[float]
+    level_db: float
+    flatness: float
+    peak_hz: float
+    dominance: float
 
 
 class FeatureExtractor:
-    """Computes FrameFeatures for whole frames, keeping the previous frame for the 40 ms window."""
+    """Computes FrameFeatures frame by frame, keeping the previous frame for the 40 ms window.
+
+    Each frame's features depend only on it and the frame before, so any chunking of the
+    stream gives the same features.
+    """
 
     def __init__(self, sample_rate_hz: int) -> None:
         self.frame_samples = sample_rate_hz * FRAME_MS // 1000
         window_samples = 2 * self.frame_samples
         self._window = np.hanning(window_samples).astype(np.float32)
         self._bin_hz = sample_rate_hz / window_samples
-        self._band_lo = int(np.ceil(BAND_LOW_HZ / self._bin_hz))
-        self._band_hi = int(np.floor(BAND_HIGH_HZ / self._bin_hz)) + 1
+        self._band_lo = math.ceil(BAND_LOW_HZ / self._bin_hz)
+        self._band_hi = math.floor(BAND_HIGH_HZ / self._bin_hz) + 1
         self._previous: Samples = np.zeros(self.frame_samples, dtype=np.float32)
 
-    def extract(self, frames: Samples) -> FrameFeatures:
-        """``frames`` has shape (count, frame_samples), float32 sample values."""
-        power = np.einsum("ij,ij->i", frames, frames) / self.frame_samples
-        level_db = 10.0 * np.log10(power + 1e-6) - FULL_SCALE_DB
-        np.maximum(level_db, LEVEL_FLOOR_DB, out=level_db)
-        mean_abs = np.abs(frames).mean(axis=1)
-        earlier = np.vstack((self._previous[np.newaxis, :], frames[:-1]))
-        self._previous = frames[-1].copy()
-        windows = np.hstack((earlier, frames)) * self._window
-        spectrum = np.fft.rfft(windows, axis=1)[:, self._band_lo : self._band_hi]
-        band = spectrum.real**2 + spectrum.imag**2 + 1e-3
-        flatness, peak_hz, dominance = self._spectral(band)
-        return FrameFeatures(
-            level_db=level_db.tolist(),
-            mean_abs=mean_abs.tolist(),
-            flatness=flatness.tolist(),
-            peak_hz=peak_hz.tolist(),
-            dominance=dominance.tolist(),
-        )
+    def extract(self, frame: Samples) -> FrameFeatures:
+        """``frame``: frame_samples float32 sample values."""
+        power = float(np.dot(frame, frame)) / self.frame_samples
+        level_db = max(10.0 * math.log10(power + 1e-6) - FULL_SCALE_DB, LEVEL_FLOOR_DB)
+        previous, self._previous = self._previous, frame
+        if level_db < SPECTRAL_MIN_DB:
+            return FrameFeatures(level_db, QUIET_FLATNESS, 0.0, 0.0)
+        window = np.concatenate((previous, frame))
+        spectrum = np.fft.rfft(window * self._window)[self._band_lo : self._band_hi]
+        band = np.square(np.abs(spectrum)) + 1e-3
+        width = band.size
+        total = float(band.sum())
+        flatness = math.exp(float(np.log(band).sum()) / width) * width / total
+        peak = int(band.argmax())
+        low, high = max(0, peak - PEAK_HALF_WIDTH_BINS), min(width, peak + PEAK_HALF_WIDTH_BINS + 1)
+        dominance = float(band[low:high].sum()) / total
+        peak_hz = (self._band_lo + peak + _peak_offset(band, peak, width)) * self._bin_hz
+        return FrameFeatures(level_db, flatness, peak_hz, dominance)
 
-    def _spectral(
-        self, band: npt.NDArray[np.float64]
-    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.float64]]:
-        count, width = band.shape
-        rows = np.arange(count)
-        total = band.sum(axis=1)
-        log_band = np.log(band)
-        flatness = np.exp(log_band.mean(axis=1)) / (total / width)
-        peak = band.argmax(axis=1)
-        cumulative = np.zeros((count, width + 1))
-        np.cumsum(band, axis=1, out=cumulative[:, 1:])
-        low = np.clip(peak - PEAK_HALF_WIDTH_BINS, 0, width)
-        high = np.clip(peak + PEAK_HALF_WIDTH_BINS + 1, 0, width)
-        dominance = (cumulative[rows, high] - cumulative[rows, low]) / total
-        left = log_band[rows, np.clip(peak - 1, 0, width - 1)]
-        centre = log_band[rows, peak]
-        right = log_band[rows, np.clip(peak + 1, 0, width - 1)]
-        curvature = left - 2.0 * centre + right
-        offset = np.where(
-            curvature < 0.0, 0.5 * (left - right) / np.where(curvature < 0, curvature, -1.0), 0.0
-        )
-        peak_hz = (self._band_lo + peak + np.clip(offset, -0.5, 0.5)) * self._bin_hz
-        return flatness, peak_hz, dominance
+
+def _peak_offset(values: Spectrum, peak: int, width: int) -> float:
+    """Parabolic interpolation of the log spectrum around the peak bin, in bins (-0.5..0.5)."""
+    if peak == 0 or peak == width - 1:
+        return 0.0
+    left, centre, right = (math.log(v) for v in values[peak - 1 : peak + 2].tolist())
+    curvature = left - 2.0 * centre + right
+    if curvature >= 0.0:
+        return 0.0
+    return min(0.5, max(-0.5, 0.5 * (left - right) / curvature))

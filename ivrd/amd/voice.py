@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections import deque
 
+from ivrd.amd.features import SPECTRAL_MIN_DB
 from ivrd.amd.params import FRAME_MS, AmdParams
 
 BLOCK_FRAMES = 5
@@ -71,7 +72,7 @@ class VoiceDetector:
     def is_speech(self, level_db: float, floor_db: float, flatness: float, speaking: bool) -> bool:
         """``speaking``: the previous frame was speech, which lowers the margin (hysteresis)."""
         above_db = level_db - floor_db
-        if above_db < NOISE_BAND_DB:
+        if above_db < NOISE_BAND_DB and level_db >= SPECTRAL_MIN_DB:
             self.noise_flatness += NOISE_FLATNESS_ALPHA * (flatness - self.noise_flatness)
         if level_db < self.min_speech_db:
             return False
