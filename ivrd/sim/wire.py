@@ -2,40 +2,32 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 from collections.abc import Iterable, Sequence
 
 Header = tuple[str, str]
 
-_SAFE_BYTES = frozenset(
-    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789!$'()*,-./_~"
-)
-_UPPER_HEX = frozenset(b"0123456789ABCDEF")
-_PERCENT = 0x25
 
 DISCONNECT_BODY = b"Disconnected, goodbye.\nSee you at ClueCon! http://www.cluecon.com/\n"
 LOST_EVENTS_BODY = b"killed listener because of lost events\n"
 RUDE_REJECTION_BODY = b"Access Denied, go away.\n"
 
 
+# One match per character that must be escaped: a `%` not followed by two upper-case hex digits, or
+# anything outside the unreserved set (every byte of a non-ASCII character included).
+_MUST_ESCAPE = re.compile(r"%(?![0-9A-F]{2})|[^A-Za-z0-9!$'()*,\-./_~%]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
+
+
+@functools.lru_cache(maxsize=8192)
 def url_encode(value: str) -> str:
     """Encode a header value the way switch_url_encode does (upper-case hex, `%XX` passed through)."""
-    raw = value.encode("utf-8")
-    out: list[str] = []
-    i = 0
-    while i < len(raw):
-        byte = raw[i]
-        if byte == _PERCENT and _is_upper_hex_pair(raw, i + 1):
-            out.append(raw[i : i + 3].decode("ascii"))
-            i += 3
-            continue
-        out.append(chr(byte) if byte in _SAFE_BYTES else f"%{byte:02X}")
-        i += 1
-    return "".join(out)
-
-
-def _is_upper_hex_pair(raw: bytes, start: int) -> bool:
-    return start + 1 < len(raw) and raw[start] in _UPPER_HEX and raw[start + 1] in _UPPER_HEX
+    return _MUST_ESCAPE.sub(_escape, value)
 
 
 def serialize_plain(headers: Sequence[Header], body: str | None = None) -> bytes:

@@ -2,9 +2,13 @@
 
 import json
 import os
+import re
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ivrd.sim import wire
 from tests.sim_strict_parser import StrictFrameError, StrictParser, check_encoded, url_encode
@@ -86,3 +90,13 @@ def test_strict_parser_accepts_real_freeswitch_captures() -> None:
     background = frames[3]
     assert background.event_name == "BACKGROUND_JOB" and background.event_body == "+OK [Success]\n"
     assert frames[-1].content_type == "text/disconnect-notice"
+
+
+@given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=40)
+       | st.text(alphabet="%0123456789ABCDEFabcdef :#", max_size=12))
+def test_encoding_matches_the_reference_and_round_trips(value: str) -> None:
+    encoded = wire.url_encode(value)
+    assert encoded == url_encode(value)
+    assert all(32 <= ord(char) < 127 and char not in " :\n" for char in encoded)
+    if not re.search("%[0-9A-F]{2}", value):  # already-encoded sequences pass through by design
+        assert unquote_to_bytes(encoded).decode() == value
