@@ -20,8 +20,9 @@ def tone(hz: float, seconds: float, dbfs: float = -12.0, rate: int = RATE) -> np
     return np.sin(2 * np.pi * hz * t) * 32768 * 10 ** (dbfs / 20) * np.sqrt(2)
 
 
-def vowel(seconds: float, f0_hz: float = 150.0, dbfs: float = -18.0, rate: int = RATE,
-          vibrato_hz: float = 0.0) -> np.ndarray:
+def vowel(
+    seconds: float, f0_hz: float = 150.0, dbfs: float = -18.0, rate: int = RATE, vibrato_hz: float = 0.0
+) -> np.ndarray:
     """A held voiced sound: harmonics of f0 shaped by two formants, optional slow pitch wobble."""
     t = np.arange(round(seconds * rate)) / rate
     f0 = f0_hz * (1 + 0.03 * np.sin(2 * np.pi * vibrato_hz * t)) if vibrato_hz else np.full(t.size, f0_hz)
@@ -40,8 +41,13 @@ def speech(seconds: float, seed: int = 0, dbfs: float = -18.0, rate: int = RATE)
     parts: list[np.ndarray] = []
     total = 0
     while total < seconds * rate:
-        syllable = vowel(rng.uniform(0.12, 0.3), rng.uniform(100, 220), dbfs + rng.uniform(-6, 3), rate,
-                         vibrato_hz=rng.uniform(3, 7))
+        syllable = vowel(
+            rng.uniform(0.12, 0.3),
+            rng.uniform(100, 220),
+            dbfs + rng.uniform(-6, 3),
+            rate,
+            vibrato_hz=rng.uniform(3, 7),
+        )
         envelope = np.sin(np.linspace(0, np.pi, syllable.size)) ** 0.5
         hiss = rng.standard_normal(syllable.size) * 32768 * 10 ** ((dbfs - 20) / 20)
         parts += [syllable * envelope + hiss, silence(rng.uniform(0.04, 0.18), rate)]

@@ -136,8 +136,13 @@ def test_sixteen_khz_audio_gives_the_same_kind_of_decisions() -> None:
     rate = 16000
     human = pcm(silence(0.3, rate), speech(0.5, seed=2, rate=rate), silence(3.0, rate), rate=rate)
     assert [d.result for d in analyse(human, rate)] == [AmdResult.HUMAN]
-    machine = pcm(speech(6.0, seed=4, rate=rate), silence(0.4, rate), tone(1000, 0.5, rate=rate),
-                  silence(2.0, rate), rate=rate)
+    machine = pcm(
+        speech(6.0, seed=4, rate=rate),
+        silence(0.4, rate),
+        tone(1000, 0.5, rate=rate),
+        silence(2.0, rate),
+        rate=rate,
+    )
     decisions = analyse(machine, rate)
     assert [d.result for d in decisions] == [AmdResult.MACHINE_START, AmdResult.MACHINE_END_BEEP]
     assert decisions[1].beep_end_ms is not None and abs(decisions[1].beep_end_ms - 6900) <= 50

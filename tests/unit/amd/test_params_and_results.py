@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import pytest
 
-from ivrd.amd import AmdDecision, AmdParams, AmdResult, AmdStage, amd_status, cdr_amd_status, newfies_amd_status
+from ivrd.amd import (
+    AmdDecision,
+    AmdParams,
+    AmdResult,
+    AmdStage,
+    amd_status,
+    cdr_amd_status,
+    newfies_amd_status,
+)
 
 
 def test_defaults_are_app_amds() -> None:
     params = AmdParams()
-    assert (params.initial_silence_ms, params.greeting_ms, params.after_greeting_silence_ms) == (2500, 1500, 800)
+    assert (params.initial_silence_ms, params.greeting_ms, params.after_greeting_silence_ms) == (
+        2500,
+        1500,
+        800,
+    )
     assert (params.total_analysis_time_ms, params.min_word_length_ms, params.between_words_silence_ms) == (
         5000,
         100,
@@ -60,5 +72,9 @@ def test_a_config_mapping_with_unknown_names_is_refused() -> None:
 def test_compatibility_codes(result: AmdResult, status: str, newfies: str, cdr: int) -> None:
     assert (amd_status(result), newfies_amd_status(result), cdr_amd_status(result)) == (status, newfies, cdr)
     decision = AmdDecision(AmdStage.DETECT, result, "X", 0, final=True)
-    assert (decision.amd_status, decision.newfies_amd_status, decision.cdr_amd_status) == (status, newfies, cdr)
+    assert (decision.amd_status, decision.newfies_amd_status, decision.cdr_amd_status) == (
+        status,
+        newfies,
+        cdr,
+    )
     assert result.value == str(result)
