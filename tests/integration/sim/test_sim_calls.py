@@ -163,3 +163,21 @@ def test_slow_listener_is_killed_for_lost_events() -> None:
         writer.close()
 
     run_with_sim(body, SCENARIO, event_queue_limit=50)
+
+
+def test_faults_scheduled_from_the_scenario_file() -> None:
+    scenario = {**SCENARIO, "faults": [{"at_ms": 0, "kind": "reply_delay", "delay_ms": 150},
+                                       {"at_ms": 300, "kind": "custom_event", "subclass": "sim::mark",
+                                        "headers": {"Step": "1"}},
+                                       {"at_ms": 400, "kind": "drop"}]}
+
+    async def body(sim: SimFreeSwitch) -> None:
+        peer = await Peer.connect(sim.host, sim.port)
+        assert sim.reply_delay_ms == 150
+        await peer.command("event plain CUSTOM sim::mark")
+        mark = await peer.wait_event(event_is("CUSTOM", Step="1"))
+        assert mark.get("Event-Subclass") == "sim::mark"
+        await asyncio.wait_for(peer.closed.wait(), 5)
+        assert peer.notices == []
+
+    run_with_sim(body, scenario)
