@@ -28,7 +28,7 @@ class DatabaseMiddleware:
 
 
 class ContextMiddleware:
-    """Sets req.context.base_url and settings; rejects bodies over api.upload_max_bytes with 413."""
+    """Sets req.context.base_url and settings; 413 for bodies over api.upload_max_bytes (unless streamed)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -38,11 +38,14 @@ class ContextMiddleware:
         req.context.settings = self.settings
         req.context.base_url = self.base_url or req.prefix.rstrip("/")
         req.context.user = None
+
+    def process_resource(
+        self, req: falcon.Request, resp: falcon.Response, resource: Any, params: dict[str, Any]
+    ) -> None:
         length = req.content_length
-        if length is not None and length > self.settings.api.upload_max_bytes:
-            raise falcon.HTTPContentTooLarge(
-                description=f"Request body larger than {self.settings.api.upload_max_bytes} bytes."
-            )
+        limit = self.settings.api.upload_max_bytes
+        if length is not None and length > limit and not getattr(resource, "streams_body", False):
+            raise falcon.HTTPContentTooLarge(description=f"Request body larger than {limit} bytes.")
 
 
 class AuthMiddleware:

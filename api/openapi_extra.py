@@ -64,8 +64,10 @@ def extra_schemas(families: Sequence[Family]) -> dict[str, Any]:
         "ImportReport": {
             "type": "object",
             "properties": {
+                "rows": _INT,
                 "created": _INT,
                 "rejected": _INT,
+                "limit_reached": {"type": "boolean"},
                 "errors_truncated": {"type": "boolean"},
                 "errors": {
                     "type": "array",
