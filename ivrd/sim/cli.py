@@ -9,10 +9,9 @@ import signal
 import sys
 from pathlib import Path
 
+from ivrd.sim import DEMO_SCENARIO_PATH as DEMO_SCENARIO
 from ivrd.sim.scenario import Scenario, ScenarioError
 from ivrd.sim.server import SimFreeSwitch
-
-DEMO_SCENARIO = Path(__file__).with_name("scenarios") / "demo.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
