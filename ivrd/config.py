@@ -193,8 +193,8 @@ def load_settings(
     _validate(settings, problems)
     if require_esl and not settings.esl.password:
         problems.append("esl.password: required (set it in the file or IVRD_ESL_PASSWORD)")
-    if settings.esl.password in (PLACEHOLDER_ESL_PASSWORD, "ClueCon"):
-        problems.append("esl.password: still the shipped placeholder or FreeSWITCH's default; set your own")
+    if require_esl and settings.esl.password == PLACEHOLDER_ESL_PASSWORD:
+        problems.append("esl.password: still the shipped placeholder; set the one in vars_ivrd.xml")
     if problems:
         raise ConfigError(problems)
     return settings
