@@ -14,7 +14,7 @@ Semantics
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,15 +23,20 @@ _DAY_S = 86400
 _SEARCH_DAYS = 9
 
 
-@functools.lru_cache(maxsize=512)
-def zone(name: str | None) -> ZoneInfo:
-    """The ZoneInfo for an IANA name; empty or None means UTC. Unknown names raise ValueError."""
-    if not name:
-        return ZoneInfo("UTC")
+@functools.lru_cache(maxsize=1024)
+def _lookup_zone(name: str) -> ZoneInfo | None:
     try:
         return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"timezone: unknown time zone {name!r}") from exc
+    except (ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def zone(name: str | None) -> ZoneInfo:
+    """The ZoneInfo for an IANA name; empty or None means UTC. Unknown names raise ValueError."""
+    found = _lookup_zone(name or "UTC")
+    if found is None:
+        raise ValueError(f"timezone: unknown time zone {name!r}")
+    return found
 
 
 def _as_utc(value: datetime, field_name: str) -> datetime:
@@ -56,25 +61,23 @@ class CallingWindow:
     daily_start: time = time(0, 0, 0)
     daily_stop: time = time(23, 59, 59)
     weekdays: tuple[bool, ...] = ALL_WEEKDAYS  # Monday first, seven flags
+    starting_at_s: float | None = field(init=False, repr=False, compare=False, default=None)
+    expires_at_s: float | None = field(init=False, repr=False, compare=False, default=None)
 
     def __post_init__(self) -> None:
         if self.starting_at is not None:
-            object.__setattr__(self, "starting_at", _as_utc(self.starting_at, "startingdate"))
+            starting_at = _as_utc(self.starting_at, "startingdate")
+            object.__setattr__(self, "starting_at", starting_at)
+            object.__setattr__(self, "starting_at_s", starting_at.timestamp())
         if self.expires_at is not None:
-            object.__setattr__(self, "expires_at", _as_utc(self.expires_at, "expirationdate"))
+            expires_at = _as_utc(self.expires_at, "expirationdate")
+            object.__setattr__(self, "expires_at", expires_at)
+            object.__setattr__(self, "expires_at_s", expires_at.timestamp())
         object.__setattr__(self, "daily_start", _wall_time(self.daily_start, "daily_start_time"))
         object.__setattr__(self, "daily_stop", _wall_time(self.daily_stop, "daily_stop_time"))
         if len(self.weekdays) != 7:
             raise ValueError(f"weekdays: expected 7 flags (monday..sunday), got {len(self.weekdays)}")
         object.__setattr__(self, "weekdays", tuple(bool(flag) for flag in self.weekdays))
-
-    @property
-    def starting_at_s(self) -> float | None:
-        return None if self.starting_at is None else self.starting_at.timestamp()
-
-    @property
-    def expires_at_s(self) -> float | None:
-        return None if self.expires_at is None else self.expires_at.timestamp()
 
     @property
     def spans_midnight(self) -> bool:
