@@ -13,6 +13,10 @@ FLAT_NOISE = 0.45
 CLEARLY_ABOVE_FLOOR_DB = 18.0
 RMS_PER_MEAN_ABS = 1.3
 HYSTERESIS_DB = 3.0
+NOISE_SWING_ALPHA = 0.05
+SWING_AFTER_FRAMES = 10  # measured in pauses of 200 ms or more, away from speech tails
+STEADY_SWING_DB = 2.0  # a steady hiss or hum stays within this of its floor
+SWING_WEIGHT = 1.0
 NOISE_BAND_DB = 3.0
 NOISE_FLATNESS_ALPHA = 0.05
 HISS_FLATNESS = 0.25
@@ -57,7 +61,9 @@ class NoiseFloor:
 class VoiceDetector:
     """Speech when a frame is clearly above the adaptive floor, or structured where the noise is not.
 
-    Loud frames (speech_margin_db over the floor) count unless they are as flat as hiss; frames
+    Loud frames count unless they are as flat as hiss. "Loud" is speech_margin_db over the floor,
+    plus more when the background itself fluctuates (distant voices, traffic): the margin grows
+    with how far the background's frames usually rise above the floor. Frames
     only a few dB over a hissing floor count when their spectrum is much less flat than the
     noise's (voiced speech has formants and harmonics, hiss and crackle do not). Nothing below a
     quarter of app_amd's silence_threshold counts.
@@ -68,15 +74,22 @@ class VoiceDetector:
         quietest = max(params.silence_threshold / 4.0, 1.0) * RMS_PER_MEAN_ABS
         self.min_speech_db = 20.0 * math.log10(quietest / 32768.0)
         self.noise_flatness = 0.0
+        self._quiet_frames = 0
+        self.noise_swing_db = 0.0  # how far the background's frames rise over the floor, on average
 
     def is_speech(self, level_db: float, floor_db: float, flatness: float, speaking: bool) -> bool:
         """``speaking``: the previous frame was speech, which lowers the margin (hysteresis)."""
         above_db = level_db - floor_db
         if above_db < NOISE_BAND_DB and level_db >= SPECTRAL_MIN_DB:
             self.noise_flatness += NOISE_FLATNESS_ALPHA * (flatness - self.noise_flatness)
+        self._quiet_frames = 0 if speaking else self._quiet_frames + 1
+        if self._quiet_frames >= SWING_AFTER_FRAMES and above_db < self._margin_db + self.noise_swing_db:
+            self.noise_swing_db += NOISE_SWING_ALPHA * (max(0.0, above_db - STEADY_SWING_DB) - self.noise_swing_db)
         if level_db < self.min_speech_db:
             return False
-        margin_db = self._margin_db - HYSTERESIS_DB if speaking else self._margin_db
+        margin_db = self._margin_db + SWING_WEIGHT * self.noise_swing_db
+        if speaking:
+            margin_db -= HYSTERESIS_DB
         if above_db >= margin_db:
             return flatness < FLAT_NOISE or above_db >= CLEARLY_ABOVE_FLOOR_DB
         hissing = self.noise_flatness >= HISS_FLATNESS
