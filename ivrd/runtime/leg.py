@@ -75,6 +75,7 @@ class Leg:
         self._timers: dict[str, asyncio.TimerHandle] = {}
         self._answers: dict[int, SaveResult] = {}
         self._writes: list[concurrent.futures.Future[Any]] = []
+        self._unsent: list[Callable[[], object]] = []
         self._rows = results.ResultRows()
         self._machine: SurveyMachine | None = None
         self._completed = False
@@ -162,8 +163,17 @@ class Leg:
 
     # -- actions ---------------------------------------------------------------------------------------
     async def _apply(self, actions: list[SurveyAction]) -> None:
+        """Performs the actions in order; their database writes are handed to the writer afterwards,
+        so the writer thread never competes with the command that answers the caller."""
         for action in actions:
             await self._perform(action)
+        self._flush_writes()
+
+    def _flush_writes(self) -> None:
+        submit = self._services.db.submit
+        for work in self._unsent:
+            self._writes.append(submit(work))
+        self._unsent.clear()
 
     async def _perform(self, action: SurveyAction) -> None:
         spec = self.spec
@@ -247,7 +257,7 @@ class Leg:
 
     # -- database ------------------------------------------------------------------------------------
     def _write(self, work: Callable[[], object]) -> None:
-        self._writes.append(self._services.db.submit(work))
+        self._unsent.append(work)
 
     def _save(self, action: SaveResult) -> None:
         spec = self.spec
@@ -278,6 +288,7 @@ class Leg:
         if spec is not None and final:
             survey_id = spec.survey_id
             self._write(lambda: results.count_aggregates(survey_id, final))
+        self._flush_writes()
         if self._writes:
             outcomes = await asyncio.gather(*(asyncio.wrap_future(w) for w in self._writes),
                                             return_exceptions=True)
