@@ -80,11 +80,7 @@ class VoiceDetector:
     def is_speech(self, level_db: float, floor_db: float, flatness: float, speaking: bool) -> bool:
         """``speaking``: the previous frame was speech, which lowers the margin (hysteresis)."""
         above_db = level_db - floor_db
-        if above_db < NOISE_BAND_DB and level_db >= SPECTRAL_MIN_DB:
-            self.noise_flatness += NOISE_FLATNESS_ALPHA * (flatness - self.noise_flatness)
-        self._quiet_frames = 0 if speaking else self._quiet_frames + 1
-        if self._quiet_frames >= SWING_AFTER_FRAMES and above_db < self._margin_db + self.noise_swing_db:
-            self.noise_swing_db += NOISE_SWING_ALPHA * (max(0.0, above_db - STEADY_SWING_DB) - self.noise_swing_db)
+        self._track_background(level_db, above_db, flatness, speaking)
         if level_db < self.min_speech_db:
             return False
         margin_db = self._margin_db + SWING_WEIGHT * self.noise_swing_db
@@ -94,3 +90,11 @@ class VoiceDetector:
             return flatness < FLAT_NOISE or above_db >= CLEARLY_ABOVE_FLOOR_DB
         hissing = self.noise_flatness >= HISS_FLATNESS
         return hissing and above_db >= NOISE_BAND_DB and flatness <= STRUCTURED_SHARE * self.noise_flatness
+
+    def _track_background(self, level_db: float, above_db: float, flatness: float, speaking: bool) -> None:
+        if above_db < NOISE_BAND_DB and level_db >= SPECTRAL_MIN_DB:
+            self.noise_flatness += NOISE_FLATNESS_ALPHA * (flatness - self.noise_flatness)
+        self._quiet_frames = 0 if speaking else self._quiet_frames + 1
+        if self._quiet_frames >= SWING_AFTER_FRAMES and above_db < self._margin_db + self.noise_swing_db:
+            swing_db = max(0.0, above_db - STEADY_SWING_DB)
+            self.noise_swing_db += NOISE_SWING_ALPHA * (swing_db - self.noise_swing_db)
