@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 from typing import Protocol
 
@@ -43,6 +43,10 @@ LEG_EVENTS: tuple[str, ...] = (
 )
 
 
+ConnectHook = Callable[[EslConnection], Awaitable[None]]
+DisconnectHook = Callable[[BaseException], None]
+
+
 class Component(Protocol):
     """A long-running part of the daemon (e.g. the campaign dialer)."""
 
@@ -61,6 +65,8 @@ class Daemon:
         self._events: list[str] = list(LEG_EVENTS)
         self._custom: list[str] = []
         self._components: list[Component] = []
+        self._connect_hooks: list[ConnectHook] = []
+        self._disconnect_hooks: list[DisconnectHook] = []
         self._stop_requested = False
         self._stop_event: asyncio.Event | None = None
         self.client = self._new_client()
@@ -78,6 +84,7 @@ class Daemon:
             esl.host, esl.port, esl.password, events=self._events, custom=self._custom,
             connect_timeout_s=esl.connect_timeout_s, heartbeat_timeout_s=esl.heartbeat_timeout_s,
             reconnect_max_backoff_s=esl.reconnect_max_backoff_s, on_connected=self._connected,
+            on_disconnected=self._disconnected,
         )
 
     async def command(self, data: bytes, *, check: bool = True) -> str:
@@ -139,12 +146,29 @@ class Daemon:
         log.info("%s received", signal.Signals(signum).name)
         self.stop()
 
+    def add_connect_hook(self, hook: ConnectHook) -> None:
+        """`await hook(connection)` after every (re)connect, once events are subscribed."""
+        self._connect_hooks.append(hook)
+
+    def add_disconnect_hook(self, hook: DisconnectHook) -> None:
+        """`hook(error)` when the link to FreeSWITCH drops (the client then reconnects)."""
+        self._disconnect_hooks.append(hook)
+
     async def _connected(self, connection: EslConnection) -> None:
-        log.info("connected to FreeSWITCH at %s:%s (Core-UUID %s)", self.client.host, self.client.port,
-                 connection.core_uuid or "?")
+        log.info("connected to FreeSWITCH at %s:%s", self.client.host, self.client.port)
         if not self.connected.is_set():
             self.connected.set()
             sdnotify.ready(f"connected to FreeSWITCH at {self.client.host}:{self.client.port}")
+        await self.dispatcher.link_restored()
+        for hook in self._connect_hooks:
+            await hook(connection)
+
+    def _disconnected(self, error: BaseException) -> None:
+        log.warning("Event Socket link lost (%s); %d legs end, their calls are hung up on reconnect",
+                    error, self.dispatcher.active_legs)
+        self.dispatcher.link_lost(str(error))
+        for hook in self._disconnect_hooks:
+            hook(error)
 
     async def _pump(self) -> None:
         """Every event, in order, to the dispatcher; one bad event never stops the pump."""

@@ -24,7 +24,7 @@ from typing import Any
 from ivrd import dialplan_vars
 from ivrd.esl.codec import EslEvent
 from ivrd.esl.events import EventName, HangupEvent
-from ivrd.runtime.leg import Leg
+from ivrd.runtime.leg import Leg, polite_hangup
 from ivrd.runtime.leg_spec import LegOutcome, LegServices, LegSpec
 from ivrd.runtime.survey_store import (
     campaign_context,
@@ -55,6 +55,7 @@ class Dispatcher:
         self._finished_hooks: list[FinishedHook] = []
         self._outcomes: OrderedDict[str, LegOutcome] = OrderedDict()
         self._waiters: dict[str, list[asyncio.Future[LegOutcome]]] = {}
+        self._orphans: set[str] = set()
         self.legs_started = 0
         self.peak_legs = 0
 
@@ -176,6 +177,19 @@ class Dispatcher:
                 waiter.set_result(outcome)
         for hook in self._finished_hooks:
             self._call(hook, outcome)
+
+    def link_lost(self, reason: str) -> None:
+        """The Event Socket link dropped: events may have been missed, so every leg ends now (its results
+        are kept) and its channel is remembered, to be hung up politely once the link is back."""
+        for uuid, leg in self._legs.items():
+            self._orphans.add(uuid)
+            leg.abandon(f"Event Socket link lost: {reason}")
+
+    async def link_restored(self) -> None:
+        """Says goodbye to and hangs up the channels whose legs ended when the link dropped."""
+        orphans, self._orphans = self._orphans, set()
+        for uuid in orphans:
+            await polite_hangup(self._services, uuid)
 
     async def stop(self, timeout_s: float = 5.0) -> None:
         """Cancels every leg (their channels stay with FreeSWITCH) and waits for their writes to be queued."""

@@ -88,6 +88,10 @@ class Leg:
     def feed(self, event: EslEvent) -> None:
         self._queue.put_nowait(event)
 
+    def abandon(self, reason: str) -> None:
+        """Stop driving the channel (the link to FreeSWITCH is gone); answers so far are kept."""
+        self._queue.put_nowait(HungUp(reason))
+
     async def run(self) -> LegOutcome:
         try:
             await self._run()
@@ -249,11 +253,7 @@ class Leg:
         return True
 
     async def _hang_up_politely(self) -> None:
-        """Say sorry, then hang up (both queued on the channel, so the prompt plays to the end)."""
-        for app, arg in (("playback", self._services.goodbye_path), ("hangup", "NORMAL_CLEARING")):
-            data = commands.sendmsg_execute(self.uuid, app, arg, event_uuid=str(uuid_module.uuid4()))
-            if not await self._send(data, None):
-                return
+        await polite_hangup(self._services, self.uuid)
 
     # -- database ------------------------------------------------------------------------------------
     def _write(self, work: Callable[[], object]) -> None:
@@ -306,3 +306,14 @@ class Leg:
         self.done.set()
         if spec is not None and spec.on_finished is not None:
             spec.on_finished(self.outcome)
+
+
+async def polite_hangup(services: LegServices, uuid: str) -> None:
+    """Say sorry, then hang up: both queued on the channel with event-lock, so the prompt plays out."""
+    for app, arg in (("playback", services.goodbye_path), ("hangup", "NORMAL_CLEARING")):
+        data = commands.sendmsg_execute(uuid, app, arg, event_uuid=str(uuid_module.uuid4()))
+        try:
+            await services.client.command(data)
+        except (CommandFailed, ConnectionLost) as exc:
+            log.info("call %s: could not hang up politely: %s", uuid, exc)
+            return
