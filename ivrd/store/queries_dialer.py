@@ -165,13 +165,14 @@ def _subscriber_count(campaign_id: int) -> int:
     return int(Subscriber.select().where(Subscriber.campaign == campaign_id).count())
 
 
-def import_phonebooks(campaign_id: int, max_contacts: int = 10_000) -> ImportProgress:
+def import_phonebooks(campaign: Campaign | int, max_contacts: int = 10_000) -> ImportProgress:
     """Examines at most `max_contacts` contacts of the campaign's phonebooks and subscribes the active ones.
 
     Phonebooks are taken in id order; a cursor on the campaign remembers where the current one
     stopped, and a finished phonebook joins `imported_phonebook`. Never exceeds the owner's
     max_subscribers_per_campaign (0 = unlimited). Safe to call repeatedly and concurrently.
     """
+    campaign_id = campaign if isinstance(campaign, int) else campaign.id
     with write_transaction():
         campaign = _lock_campaign(campaign_id)
         pending = _pending_phonebooks(campaign)

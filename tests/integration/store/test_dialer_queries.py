@@ -121,7 +121,7 @@ def test_new_contacts_reach_started_campaigns(make_user: Callable[..., User]) ->
     camp = builders.campaign(user, status=1)
     book = builders.phonebook(user, ["1", "2"])
     builders.attach(camp, book)
-    assert import_phonebooks(camp.id).added == 2
+    assert import_phonebooks(camp).added == 2
     contact = Contact.create(phonebook=book, contact="3")
     assert subscribe_contact(contact) == 1
     assert subscribe_contact(contact) == 0
