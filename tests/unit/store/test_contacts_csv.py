@@ -80,3 +80,9 @@ def test_invalid_utf8_is_a_row_error() -> None:
 
 def test_empty_input() -> None:
     assert parse("") == []
+
+
+def test_crlf_lines_and_quoted_newlines() -> None:
+    rows = list(parse_contacts([b"contact,first_name\r\n", b'123,"Multi\r\n', b'line"\r\n', b"456,B"]))
+    assert rows[0] == (3, ("123", 1, "", "Multi\r\nline", "", "", "", "", "", "", "{}", ""))
+    assert rows[1] == (4, ("456", 1, "", "B", "", "", "", "", "", "", "{}", ""))
