@@ -7,6 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import falcon
+import peewee
 
 MAX_PAGE = 10**9
 
@@ -39,16 +40,19 @@ def paginate(
     req: falcon.Request,
     page_size: int,
     render: Callable[[Any], dict[str, object]],
+    prefetch: Callable[[list[Any]], None] | None = None,
 ) -> dict[str, object]:
     """One page of a peewee query (already ordered) as the list envelope."""
-    count = int(query.count())
+    count = int(query.order_by().select(peewee.fn.COUNT(peewee.SQL("*"))).scalar() or 0)
     last_page = max(1, -(-count // page_size))
     page = page_number(req.params)
     if page == -1:
         page = last_page
     if page > last_page:
         raise falcon.HTTPNotFound(description="Invalid page.")
-    rows = query.offset((page - 1) * page_size).limit(page_size)
+    rows = list(query.offset((page - 1) * page_size).limit(page_size))
+    if prefetch is not None and rows:
+        prefetch(rows)
     base_url = req.context.base_url
     return {
         "count": count,

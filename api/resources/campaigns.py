@@ -37,12 +37,25 @@ LIMITS = {
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
+def phonebook_ids(campaign_ids: list[int]) -> dict[int, list[int]]:
+    """campaign id -> its phonebook ids, in one query."""
+    query = (
+        CampaignPhonebook.select(CampaignPhonebook.campaign, CampaignPhonebook.phonebook)
+        .where(CampaignPhonebook.campaign.in_(campaign_ids))
+        .order_by(CampaignPhonebook.phonebook)
+        .tuples()
+    )
+    found: dict[int, list[int]] = {campaign_id: [] for campaign_id in campaign_ids}
+    for campaign_id, phonebook_id in cast(Iterable[tuple[int, int]], query):
+        found[campaign_id].append(phonebook_id)
+    return found
+
+
 def _phonebooks(obj: Any, ctx: Any) -> list[str | None]:
-    rows = CampaignPhonebook.select(CampaignPhonebook.phonebook).where(CampaignPhonebook.campaign == obj.id)
-    return [
-        link(ctx.base_url, "phonebook", row.phonebook_id)
-        for row in rows.order_by(CampaignPhonebook.phonebook)
-    ]
+    ids = getattr(obj, "prefetched_phonebooks", None)
+    if ids is None:
+        ids = phonebook_ids([obj.id])[obj.id]
+    return [link(ctx.base_url, "phonebook", phonebook_id) for phonebook_id in ids]
 
 
 def campaign_stats(campaign_id: int) -> dict[str, int]:
@@ -163,6 +176,11 @@ class Campaigns(Family):
         CREATED,
         UPDATED,
     )
+
+    def prefetch(self, rows: list[Any]) -> None:
+        found = phonebook_ids([row.id for row in rows])
+        for row in rows:
+            row.prefetched_phonebooks = found[row.id]
 
     def zone(self, body: Mapping[str, object], obj: Any) -> dt.tzinfo:
         name = body.get("timezone")
