@@ -32,7 +32,7 @@ class AmdParams:
     maximum_word_length_ms: int = 5000
     # adaptive detector
     short_greeting_ms: int = 500
-    short_greeting_silence_ms: int = 460
+    short_greeting_silence_ms: int = 400
     long_greeting_ms: int = 2600
     speech_margin_db: float = 9.0
     noise_window_ms: int = 2000
@@ -40,7 +40,7 @@ class AmdParams:
     end_silence_ms: int = 1600
     end_max_wait_ms: int = 20000
     # tones
-    beep_min_ms: int = 140
+    beep_min_ms: int = 150
     beep_max_ms: int = 5000
     beep_min_hz: float = 400.0
     beep_max_hz: float = 2500.0

@@ -125,8 +125,6 @@ class ToneTracker:
     def _judge(self, run: ToneRun, after: list[float]) -> Beep | None:
         self._after = []
         params = self._params
-        if not params.beep_min_ms <= run.duration_ms <= params.beep_max_ms:
-            return None
         if not params.beep_min_hz <= run.hz <= params.beep_max_hz:
             return None
         if run.high_hz - run.low_hz > STABILITY_HZ or run.level_swing_db > LEVEL_SWING_MAX_DB:
@@ -139,7 +137,10 @@ class ToneTracker:
         # the tone usually stops inside the frame after the run: its energy tells how far in
         tail_share = min(1.0, 10.0 ** ((transition_db - run.level_db) / 10.0))
         end_ms = run.end_frame * FRAME_MS + round(tail_share * FRAME_MS)
-        return Beep(end_ms=end_ms, hz=run.hz, duration_ms=end_ms - run.start_frame * FRAME_MS)
+        duration_ms = end_ms - run.start_frame * FRAME_MS
+        if not params.beep_min_ms <= duration_ms <= params.beep_max_ms:
+            return None
+        return Beep(end_ms=end_ms, hz=run.hz, duration_ms=duration_ms)
 
     def _follows_other_pitch(self, run: ToneRun) -> bool:
         lookback_frames = MUSIC_LOOKBACK_MS // FRAME_MS
