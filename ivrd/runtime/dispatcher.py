@@ -66,6 +66,10 @@ class Dispatcher:
     def forget_leg(self, uuid: str) -> None:
         self._expected.pop(uuid, None)
 
+    def is_expected(self, uuid: str) -> bool:
+        """True while `uuid` waits for its answer (expect_leg called, not answered nor hung up yet)."""
+        return uuid in self._expected
+
     def on_hangup_complete(self, callback: HangupHook) -> None:
         self._hangup_hooks.append(callback)
 
