@@ -129,3 +129,29 @@ def test_new_contacts_reach_started_campaigns(make_user: Callable[..., User]) ->
     assert reopen_phonebook(book.id) == 1
     assert import_phonebooks(camp.id).added == 2
     assert Subscriber.select().count() == 5
+
+
+def test_concurrent_imports_neither_duplicate_nor_exceed_the_cap(
+    make_user: Callable[..., User], database: peewee.Database
+) -> None:
+    user = make_user("u", "pw", max_subscribers_per_campaign=150)
+    camp = builders.campaign(user)
+    builders.attach(camp, builders.phonebook(user, [f"5{i:04d}" for i in range(200)]))
+    start = threading.Barrier(2, timeout=30)
+
+    def importer(_: int) -> int:
+        added = 0
+        try:
+            start.wait()
+            while True:
+                progress = import_phonebooks(camp.id, max_contacts=9)
+                added += progress.added
+                if not progress.more:
+                    return added
+        finally:
+            database.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        totals = list(pool.map(importer, [1, 2]))
+    assert sum(totals) == 150 == Subscriber.select().count()
+    assert Campaign.get_by_id(camp.id).totalcontact == 150

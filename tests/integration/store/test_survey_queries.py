@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
+import peewee
 import pytest
 
 from ivrd.store.models import Branching, BranchingTemplate, Campaign, Section, SectionTemplate, Survey, User
@@ -99,3 +102,24 @@ def test_clone_survey_for_a_duplicated_campaign(make_user: Callable[..., User]) 
     assert len(new_sections) == 3 and old_ids.isdisjoint(s.id for s in new_sections)
     gotos = [b.goto_id for s in new_sections for b in s.branchings if b.goto_id is not None]
     assert gotos and all(g in {s.id for s in new_sections} for g in gotos)
+
+
+def test_two_daemons_starting_one_campaign_seal_it_once(
+    make_user: Callable[..., User], database: peewee.Database
+) -> None:
+    user = make_user("u", "pw")
+    template, _ = builders.three_node_template(user)
+    camp = builders.campaign(user, survey_template=template)
+    start = threading.Barrier(2, timeout=30)
+
+    def starter(_: int) -> int:
+        try:
+            start.wait()
+            return seal_survey(template, Campaign.get_by_id(camp.id)).id
+        finally:
+            database.close()
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        first, second = pool.map(starter, [1, 2])
+    assert first == second == Campaign.get_by_id(camp.id).survey_id
+    assert Survey.select().count() == 1 and Section.select().count() == 3
