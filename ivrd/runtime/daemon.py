@@ -125,6 +125,10 @@ class Daemon:
                 tasks = [group.create_task(self.client.run(), name="esl-supervisor"),
                          group.create_task(self._pump(), name="event-pump")]
                 tasks += [group.create_task(c.run(self), name=c.name) for c in self._components]
+                watchdog_s = sdnotify.watchdog_interval_s()
+                if watchdog_s is not None:
+                    tasks.append(group.create_task(_watchdog(watchdog_s), name="systemd-watchdog"))
+                sdnotify.ready(f"connecting to FreeSWITCH at {self.client.host}:{self.client.port}")
                 await self._stop_event.wait()
                 log.info("stopping: %d legs in progress are left to FreeSWITCH", self.dispatcher.active_legs)
                 sdnotify.stopping()
@@ -156,14 +160,14 @@ class Daemon:
 
     async def _connected(self, connection: EslConnection) -> None:
         log.info("connected to FreeSWITCH at %s:%s", self.client.host, self.client.port)
-        if not self.connected.is_set():
-            self.connected.set()
-            sdnotify.ready(f"connected to FreeSWITCH at {self.client.host}:{self.client.port}")
+        self.connected.set()
+        sdnotify.status(f"connected to FreeSWITCH at {self.client.host}:{self.client.port}")
         await self.dispatcher.link_restored()
         for hook in self._connect_hooks:
             await hook(connection)
 
     def _disconnected(self, error: BaseException) -> None:
+        sdnotify.status(f"reconnecting to FreeSWITCH at {self.client.host}:{self.client.port}: {error}")
         log.warning("Event Socket link lost (%s); %d legs end, their calls are hung up on reconnect",
                     error, self.dispatcher.active_legs)
         self.dispatcher.link_lost(str(error))
@@ -180,3 +184,10 @@ class Daemon:
                 dispatch(event)
             except Exception:
                 log.exception("event %s could not be dispatched", event.name)
+
+
+async def _watchdog(interval_s: float) -> None:
+    """WATCHDOG=1 from the event loop itself: a wedged loop stops the pings and systemd restarts us."""
+    while True:
+        sdnotify.watchdog()
+        await asyncio.sleep(interval_s)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -44,9 +47,13 @@ def test_ivrd_run_serves_inbound_calls_and_stops_cleanly_on_sigterm(
         b = SurveyBuilder(tmp_path / "media")
         choice = b.section(2, "Colour?", key_1="Red", audiofile=b.audio("colour"))
         b.goto(choice, "1", None)
+        notify = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        notify.bind(str(tmp_path / "notify"))
+        notify.setblocking(False)
+        environment = {**os.environ, "NOTIFY_SOCKET": str(tmp_path / "notify"), "WATCHDOG_USEC": "200000"}
         process = await asyncio.create_subprocess_exec(
             *_ivrd("--config", str(_config(tmp_path, db_url, sim.port)), "run"),
-            stderr=asyncio.subprocess.PIPE)
+            stderr=asyncio.subprocess.PIPE, env=environment)
         try:
             await _subscribed(sim)
             wanted = {"ivrd_inbound": "true", "ivrd_survey": str(b.survey.id)}
@@ -60,11 +67,17 @@ def test_ivrd_run_serves_inbound_calls_and_stops_cleanly_on_sigterm(
             _, stderr = await asyncio.wait_for(process.communicate(), WAIT_S)
             assert process.returncode == 0, stderr.decode()
             assert b"SIGTERM received" in stderr and b"stopped" in stderr
+            states = []
+            with contextlib.suppress(BlockingIOError):
+                while True:
+                    states.append(notify.recv(4096).decode())
+            assert states[0].startswith("READY=1") and "WATCHDOG=1" in states and "STOPPING=1" in states
         finally:
             if process.returncode is None:
                 process.kill()
                 await process.wait()
             await sim.stop()
+            notify.close()
 
     asyncio.run(main())
 
