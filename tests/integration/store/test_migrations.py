@@ -47,6 +47,8 @@ def test_ivrd_migrate_prints_applied_versions(
     assert "applied migration 1: initial schema" in out
     assert main(["migrate"]) == 0
     assert "nothing to do" in capsys.readouterr().out
+    assert main(["migrate", "--show"]) == 0
+    assert capsys.readouterr().out.strip() == f"schema version {latest_version()} (latest {latest_version()})"
 
 
 def test_ivrd_migrate_reports_bad_configuration(
