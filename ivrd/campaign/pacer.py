@@ -15,12 +15,12 @@ mark ``not_authorized`` ones, place the calls, then sleep until ``plan.next_wake
 
 from __future__ import annotations
 
-import dataclasses
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from ivrd.campaign.authorization import may_call
+from ivrd.campaign.authorization import compile_number_pattern, may_call
 from ivrd.campaign.bucket import DEFAULT_CATCHUP_S, after_call, next_slot_s, plan_slots
 from ivrd.campaign.state import (
     CampaignState,
@@ -32,11 +32,15 @@ from ivrd.campaign.state import (
 )
 from ivrd.campaign.window import in_window_s, next_window_open_s, zone
 
+_UNLIMITED = 1 << 30
+
+Entry = tuple[Candidate, ZoneInfo]
+
 
 def _min_free(*limits: int | None) -> int:
     """The smallest of the given limits (None = unlimited), never negative."""
     known = [limit for limit in limits if limit is not None]
-    return max(0, min(known)) if known else 1 << 30
+    return max(0, min(known)) if known else _UNLIMITED
 
 
 def candidate_zone(candidate: Candidate, campaign: CampaignState) -> ZoneInfo:
@@ -49,34 +53,78 @@ def candidate_zone(candidate: Candidate, campaign: CampaignState) -> ZoneInfo:
     return zone(campaign.timezone)
 
 
-def _group_candidates(candidates: Iterable[Candidate]) -> dict[int, list[Candidate]]:
-    """Candidates per campaign, each subscriber once, ordered by due time then subscriber id."""
-    unique: dict[int, Candidate] = {}
-    for candidate in candidates:
-        unique.setdefault(candidate.subscriber_id, candidate)
-    grouped: dict[int, list[Candidate]] = {}
-    for candidate in unique.values():
-        grouped.setdefault(candidate.campaign_id, []).append(candidate)
-    for pool in grouped.values():
-        pool.sort(key=lambda c: (c.next_attempt_at_s or float("-inf"), c.subscriber_id))
-    return grouped
+def _has_lists(campaign: CampaignState) -> bool:
+    return (
+        compile_number_pattern(campaign.whitelist, "whitelist") is not None
+        or compile_number_pattern(campaign.blacklist, "blacklist") is not None
+    )
 
 
-def _authorized(campaign: CampaignState, pool: Sequence[Candidate]) -> tuple[list[Candidate], list[int]]:
-    allowed: list[Candidate] = []
-    refused: list[int] = []
-    for candidate in pool:
-        ok = may_call(
-            candidate.phone_number,
-            whitelist=campaign.whitelist,
-            blacklist=campaign.blacklist,
-            in_dnc=candidate.in_dnc,
+def _allowed(campaign: CampaignState, candidate: Candidate, lists: bool) -> bool:
+    if not lists:
+        return not candidate.in_dnc
+    return may_call(
+        candidate.phone_number,
+        whitelist=campaign.whitelist,
+        blacklist=campaign.blacklist,
+        in_dnc=candidate.in_dnc,
+    )
+
+
+def _due_key(entry: Entry) -> tuple[float, int]:
+    due_s = entry[0].next_attempt_at_s
+    return (float("-inf") if due_s is None else due_s, entry[0].subscriber_id)
+
+
+@dataclass
+class _Pools:
+    """Authorized candidates of running campaigns, each subscriber once, ordered by due time then id."""
+
+    by_campaign: dict[int, list[Entry]] = field(default_factory=dict)
+    refused: list[int] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, state: DialerState) -> _Pools:
+        running = {c.id: (c, _has_lists(c), zone(c.timezone)) for c in state.campaigns if c.running}
+        pools = cls()
+        seen: set[int] = set()
+        for candidate in state.candidates:
+            found = running.get(candidate.campaign_id)
+            if found is None or candidate.subscriber_id in seen:
+                continue
+            seen.add(candidate.subscriber_id)
+            campaign, lists, campaign_zone = found
+            if not _allowed(campaign, candidate, lists):
+                pools.refused.append(candidate.subscriber_id)
+                continue
+            tz = candidate_zone(candidate, campaign) if candidate.timezone else campaign_zone
+            pools.by_campaign.setdefault(campaign.id, []).append((candidate, tz))
+        for pool in pools.by_campaign.values():
+            pool.sort(key=_due_key)
+        return pools
+
+
+@dataclass
+class _Tally:
+    """Calls planned during one decision, on top of the state's counters."""
+
+    global_free: int
+    per_campaign: Counter[int] = field(default_factory=Counter)
+    per_gateway: Counter[int] = field(default_factory=Counter)
+    taken: set[int] = field(default_factory=set)
+    buckets: dict[int, float] = field(default_factory=dict)
+
+    def free_for(self, campaign: CampaignState, gateway: GatewayState) -> int:
+        campaign_free = campaign.free_calls()
+        gateway_free = gateway.free_calls()
+        return _min_free(
+            None if campaign_free is None else campaign_free - self.per_campaign[campaign.id],
+            None if gateway_free is None else gateway_free - self.per_gateway[gateway.id],
+            self.global_free,
         )
-        if ok:
-            allowed.append(candidate)
-        else:
-            refused.append(candidate.subscriber_id)
-    return allowed, refused
+
+    def bucket_of(self, campaign: CampaignState) -> float | None:
+        return self.buckets.get(campaign.id, campaign.next_call_at_s)
 
 
 def _campaign_order(campaign: CampaignState) -> tuple[float, int]:
@@ -117,85 +165,87 @@ class Pacer:
     def due(self, now_s: float, state: DialerState) -> DuePlan:
         """The calls to start now (or within the horizon) and the bucket updates they imply."""
         gateways = {gateway.id: gateway for gateway in state.gateways}
-        gateway_added: Counter[int] = Counter()
-        global_free = state.max_calls - state.active_calls
-        pools = _group_candidates(state.candidates)
+        pools = _Pools.of(state)
+        tally = _Tally(global_free=state.max_calls - state.active_calls)
         dials: list[DialRequest] = []
-        refused_all: list[int] = []
-        buckets: dict[int, float] = {}
         for campaign in sorted((c for c in state.campaigns if c.running), key=_campaign_order):
-            pool, refused = _authorized(campaign, pools.get(campaign.id, []))
-            refused_all.extend(refused)
             gateway = gateways.get(campaign.gateway_id)
+            pool = pools.by_campaign.get(campaign.id)
             if gateway is None or not pool:
                 continue
-            gateway_free = gateway.free_calls()
-            if gateway_free is not None:
-                gateway_free -= gateway_added[gateway.id]
-            free = _min_free(campaign.free_calls(), gateway_free, global_free)
-            planned, bucket = self._plan_campaign(now_s, campaign, pool, free)
-            if planned and bucket is not None:
-                dials.extend(planned)
-                buckets[campaign.id] = bucket
-                gateway_added[gateway.id] += len(planned)
-                global_free -= len(planned)
+            planned = self._plan_campaign(now_s, campaign, pool, tally.free_for(campaign, gateway), tally)
+            dials.extend(planned)
+            tally.per_campaign[campaign.id] += len(planned)
+            tally.per_gateway[gateway.id] += len(planned)
+            tally.global_free -= len(planned)
         dials.sort(key=lambda d: (d.start_at_s, d.campaign_id))
-        after = _state_after(state, dials, refused_all, buckets)
-        return DuePlan(tuple(dials), tuple(refused_all), buckets, self.next_wakeup(now_s, after))
+        wakeup_s = self._wakeup(now_s, state.campaigns, gateways, pools, tally)
+        return DuePlan(tuple(dials), tuple(pools.refused), dict(tally.buckets), wakeup_s)
 
     def _plan_campaign(
-        self, now_s: float, campaign: CampaignState, pool: Sequence[Candidate], free: int
-    ) -> tuple[list[DialRequest], float | None]:
+        self, now_s: float, campaign: CampaignState, pool: Sequence[Entry], free: int, tally: _Tally
+    ) -> list[DialRequest]:
         bucket = campaign.next_call_at_s
-        taken: set[int] = set()
         planned: list[DialRequest] = []
         while len(planned) < free:
             slot_s = next_slot_s(now_s, bucket, self.horizon_s)
             if slot_s is None:
                 break
-            candidate = _pick(slot_s, campaign, pool, taken)
+            candidate = _pick(slot_s, campaign, pool, tally.taken)
             if candidate is None:
                 break
-            taken.add(candidate.subscriber_id)
+            tally.taken.add(candidate.subscriber_id)
             planned.append(_dial_request(campaign, candidate, slot_s))
             bucket = after_call(slot_s, bucket, campaign.calls_per_minute, self.catchup_s)
-        return planned, bucket
+        if planned and bucket is not None:
+            tally.buckets[campaign.id] = bucket
+        return planned
 
     def next_wakeup(self, now_s: float, state: DialerState) -> float | None:
         """Earliest instant (>= now_s) at which some call could become due: next bucket token, next
         retry due time, next window opening. Work blocked only by a concurrency cap is not counted
         (a call ending frees it); None = nothing pending."""
-        if state.max_calls - state.active_calls <= 0:
-            return None
         gateways = {gateway.id: gateway for gateway in state.gateways}
-        pools = _group_candidates(state.candidates)
+        tally = _Tally(global_free=state.max_calls - state.active_calls)
+        return self._wakeup(now_s, state.campaigns, gateways, _Pools.of(state), tally)
+
+    def _wakeup(
+        self,
+        now_s: float,
+        campaigns: Iterable[CampaignState],
+        gateways: dict[int, GatewayState],
+        pools: _Pools,
+        tally: _Tally,
+    ) -> float | None:
+        if tally.global_free <= 0:
+            return None
         earliest: float | None = None
-        for campaign in state.campaigns:
+        for campaign in campaigns:
             gateway = gateways.get(campaign.gateway_id)
-            if not campaign.running or gateway is None:
+            pool = pools.by_campaign.get(campaign.id)
+            if not campaign.running or gateway is None or not pool or tally.free_for(campaign, gateway) <= 0:
                 continue
-            if _min_free(campaign.free_calls(), gateway.free_calls()) <= 0:
-                continue
-            pool, _ = _authorized(campaign, pools.get(campaign.id, []))
-            ready_s = _earliest_candidate_s(now_s, campaign, pool)
+            ready_s = _earliest_candidate_s(now_s, campaign, pool, tally.taken)
             if ready_s is None:
                 continue
-            if campaign.next_call_at_s is not None:
-                ready_s = max(ready_s, campaign.next_call_at_s)
+            bucket = tally.bucket_of(campaign)
+            if bucket is not None:
+                ready_s = max(ready_s, bucket)
             earliest = ready_s if earliest is None else min(earliest, ready_s)
         return earliest
 
 
-def _pick(
-    slot_s: float, campaign: CampaignState, pool: Sequence[Candidate], taken: set[int]
-) -> Candidate | None:
-    for candidate in pool:
+def _pick(slot_s: float, campaign: CampaignState, pool: Sequence[Entry], taken: set[int]) -> Candidate | None:
+    open_by_zone: dict[ZoneInfo, bool] = {}
+    for candidate, tz in pool:
         due_s = candidate.next_attempt_at_s
         if due_s is not None and due_s > slot_s:
             return None  # the pool is ordered by due time
         if candidate.subscriber_id in taken:
             continue
-        if in_window_s(slot_s, campaign.window, candidate_zone(candidate, campaign)):
+        if tz not in open_by_zone:
+            open_by_zone[tz] = in_window_s(slot_s, campaign.window, tz)
+        if open_by_zone[tz]:
             return candidate
     return None
 
@@ -213,35 +263,15 @@ def _dial_request(campaign: CampaignState, candidate: Candidate, start_at_s: flo
     )
 
 
-def _earliest_candidate_s(now_s: float, campaign: CampaignState, pool: Sequence[Candidate]) -> float | None:
+def _earliest_candidate_s(
+    now_s: float, campaign: CampaignState, pool: Sequence[Entry], taken: set[int]
+) -> float | None:
     """Earliest instant one of the candidates is both due and inside its window."""
     ref_by_zone: dict[ZoneInfo, float] = {}
-    for candidate in pool:
-        ref_s = max(now_s, candidate.next_attempt_at_s or now_s)
-        tz = candidate_zone(candidate, campaign)
-        ref_by_zone[tz] = min(ref_by_zone.get(tz, ref_s), ref_s)
+    for candidate, tz in pool:  # ordered by due time: the first one per zone is the earliest
+        if tz in ref_by_zone or candidate.subscriber_id in taken:
+            continue
+        ref_by_zone[tz] = max(now_s, candidate.next_attempt_at_s or now_s)
     opens = [next_window_open_s(ref_s, campaign.window, tz) for tz, ref_s in ref_by_zone.items()]
     known = [opens_s for opens_s in opens if opens_s is not None]
     return min(known) if known else None
-
-
-def _state_after(
-    state: DialerState, dials: Sequence[DialRequest], refused: Sequence[int], buckets: dict[int, float]
-) -> DialerState:
-    """The state as it will be once the planned dials are placed and refusals recorded."""
-    per_campaign = Counter(d.campaign_id for d in dials)
-    per_gateway = Counter(d.gateway_id for d in dials)
-    gone = {d.subscriber_id for d in dials} | set(refused)
-    campaigns = [
-        dataclasses.replace(
-            c,
-            active_calls=c.active_calls + per_campaign[c.id],
-            next_call_at_s=buckets.get(c.id, c.next_call_at_s),
-        )
-        for c in state.campaigns
-    ]
-    gateways = [
-        dataclasses.replace(g, active_calls=g.active_calls + per_gateway[g.id]) for g in state.gateways
-    ]
-    candidates = [c for c in state.candidates if c.subscriber_id not in gone]
-    return DialerState(campaigns, gateways, candidates, state.max_calls, state.active_calls + len(dials))

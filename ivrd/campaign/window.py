@@ -188,6 +188,11 @@ def _opening_candidates(ref_s: float, window: CallingWindow, tz: tzinfo) -> list
     return [instant for instant in found if instant > ref_s]
 
 
+# Memo of the last answer per (window, zone): (closed from, opens at). Values only, no clock.
+_last_opening: dict[tuple[CallingWindow, tzinfo], tuple[float, float]] = {}
+_LAST_OPENING_MAX = 4096
+
+
 def next_window_open_s(now_s: float, window: CallingWindow, tz: str | tzinfo | None = None) -> float | None:
     """Earliest instant >= now_s (POSIX seconds) inside the window; ``now_s`` itself when open now;
     None when the window never opens again (expired, no weekday enabled)."""
@@ -198,8 +203,17 @@ def next_window_open_s(now_s: float, window: CallingWindow, tz: str | tzinfo | N
         return None
     if in_window_s(ref_s, window, zone_info):
         return ref_s
-    opening = [c for c in _opening_candidates(ref_s, window, zone_info) if in_window_s(c, window, zone_info)]
-    return min(opening) if opening else None
+    key = (window, zone_info)
+    known = _last_opening.get(key)
+    if known is not None and known[0] <= ref_s <= known[1]:
+        return known[1]  # the window stays closed from known[0] until it opens at known[1]
+    for instant_s in sorted(_opening_candidates(ref_s, window, zone_info)):
+        if in_window_s(instant_s, window, zone_info):
+            if len(_last_opening) >= _LAST_OPENING_MAX:
+                _last_opening.clear()
+            _last_opening[key] = (ref_s, instant_s)
+            return instant_s
+    return None
 
 
 def next_window_open(
