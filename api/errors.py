@@ -95,6 +95,7 @@ def serialize_http_error(req: falcon.Request, resp: falcon.Response, exception: 
 def handle_unexpected(req: falcon.Request, resp: falcon.Response, ex: Exception, params: Any) -> None:
     """Last resort: log the traceback, answer a JSON 500 without details."""
     log.exception("unhandled error on %s %s", req.method, req.path)
+    req.context.connection_suspect = True
     _write(resp, falcon.HTTP_500, {"detail": "Internal server error."})
 
 

@@ -1,7 +1,8 @@
-"""Request pipeline: one database connection per request, body size limit, authentication."""
+"""Request pipeline: a database connection per worker thread, body size limit, authentication."""
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import falcon
@@ -12,19 +13,33 @@ from ivrd.config import Settings
 
 
 class DatabaseMiddleware:
-    """Opens the connection for the request and closes it afterwards (only if this request opened it)."""
+    """Makes sure the thread has a connection for the request.
 
-    def __init__(self, database: peewee.Database) -> None:
+    With `persistent` the connection this middleware opened stays open for the thread's next request
+    (gunicorn sync workers serve one request at a time per process, so this saves a connect per
+    request, which matters on PostgreSQL); it is closed after a request that failed unexpectedly, so
+    a broken connection is not reused. Without it, the connection is closed after each request.
+    A connection opened by someone else (e.g. a test) is left alone.
+    """
+
+    def __init__(self, database: peewee.Database, persistent: bool = True) -> None:
         self.database = database
+        self.persistent = persistent
+        self._owned = threading.local()
 
     def process_request(self, req: falcon.Request, resp: falcon.Response) -> None:
-        req.context.opened_connection = self.database.connect(reuse_if_open=True)
+        if self.database.is_closed():
+            self.database.connect()
+            self._owned.value = True
 
     def process_response(
         self, req: falcon.Request, resp: falcon.Response, resource: object, req_succeeded: bool
     ) -> None:
-        if getattr(req.context, "opened_connection", False) and not self.database.is_closed():
+        if not getattr(self._owned, "value", False) or self.database.is_closed():
+            return
+        if not self.persistent or getattr(req.context, "connection_suspect", False):
             self.database.close()
+            self._owned.value = False
 
 
 class ContextMiddleware:

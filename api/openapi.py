@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -231,6 +232,8 @@ class OpenApiDocument:
 
     def __init__(self, families: Sequence[Family], settings: Settings) -> None:
         self.document = build_document(families, settings)
+        self.body = json.dumps(self.document).encode()
 
     def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
-        resp.media = self.document
+        resp.content_type = falcon.MEDIA_JSON
+        resp.data = self.body
