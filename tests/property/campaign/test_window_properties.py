@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ivrd.campaign import window as window_module
 from ivrd.campaign.window import CallingWindow, in_window_s, next_window_open_s
 
 from .oracle import ZONES, WindowSpec, oracle_in_window
@@ -127,3 +128,16 @@ def test_start_inside_a_spring_forward_gap_opens_at_the_jump(pair, into_gap_s, a
     assert next_window_open_s(jump_s - before_s - 1, window, zone_name) == jump_s
     assert in_window_s(jump_s, window, zone_name)
     assert not in_window_s(jump_s - 1, window, zone_name)
+
+
+@settings(max_examples=150, deadline=None)
+@given(windows(), st.lists(st.floats(0, 6 * 3600), min_size=1, max_size=8))
+def test_repeated_questions_get_the_same_answers_as_fresh_ones(case, steps):
+    _spec, window, zone_name, now_s = case
+    answers = []
+    for step_s in steps:
+        now_s += step_s
+        answers.append((now_s, next_window_open_s(now_s, window, zone_name)))
+    for ref_s, opens_s in answers:
+        window_module._last_opening.clear()
+        assert next_window_open_s(ref_s, window, zone_name) == opens_s
