@@ -108,7 +108,7 @@ class AttemptOutcome:
     hangup_cause: str
     answered: bool
     completed: bool = False  # a section marked completed was reached
-    machine: bool = False  # AMD decided "machine"
+    machine: bool = False  # AMD decided "machine" (an unsure decision counts as a person)
 
 
 @dataclass(frozen=True)
@@ -153,6 +153,13 @@ def _completion_step(now_s: float, policy: RetryPolicy, completion_count_attempt
         count = completion_count_attempt + 1
         return RetryDecision(SubscriberStatus.PENDING, RetryKind.COMPLETION, due_s, count)
     return RetryDecision(SubscriberStatus.SENT, RetryKind.NONE, None, completion_count_attempt)
+
+
+def effective_maxretry(campaign_maxretry: int, user_maxretry: int | None = None) -> int:
+    """The campaign's maxretry capped by the owner's dialer-settings limit (0 there = never retry)."""
+    if user_maxretry is None:
+        return max(0, campaign_maxretry)
+    return max(0, min(campaign_maxretry, user_maxretry))
 
 
 def max_attempts(policy: RetryPolicy) -> int:

@@ -10,6 +10,7 @@ from ivrd.campaign.retry import (
     RetryPolicy,
     cause_name,
     decide_retry,
+    effective_maxretry,
     is_retryable_cause,
     max_attempts,
 )
@@ -119,3 +120,10 @@ def test_max_attempts_and_validation():
     assert max_attempts(POLICY) == 4
     with pytest.raises(ValueError, match="maxretry"):
         RetryPolicy(maxretry=-1)
+
+
+def test_effective_maxretry_is_capped_by_the_owner_limit():
+    assert effective_maxretry(3) == 3
+    assert effective_maxretry(3, 1) == 1
+    assert effective_maxretry(3, 0) == 0
+    assert effective_maxretry(-1, None) == 0
