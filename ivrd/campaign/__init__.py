@@ -14,7 +14,16 @@ from ivrd.campaign.originate import (
     parse_gateway_variables,
 )
 from ivrd.campaign.pacer import Pacer
-from ivrd.campaign.retry import AttemptOutcome, RetryDecision, RetryKind, RetryPolicy, decide_retry
+from ivrd.campaign.retry import (
+    NO_RETRY_CAUSES,
+    AttemptOutcome,
+    RetryDecision,
+    RetryKind,
+    RetryPolicy,
+    cause_name,
+    decide_retry,
+    effective_maxretry,
+)
 from ivrd.campaign.state import CampaignState, Candidate, DialerState, DialRequest, DuePlan, GatewayState
 from ivrd.campaign.status import CampaignStatus, SubscriberStatus, is_final
 from ivrd.campaign.window import (
@@ -28,6 +37,7 @@ from ivrd.campaign.window import (
 )
 
 __all__ = [
+    "NO_RETRY_CAUSES",
     "AttemptIdentity",
     "AttemptOutcome",
     "CallerId",
@@ -52,9 +62,11 @@ __all__ = [
     "apply_gateway_rules",
     "call_interval_s",
     "campaign_end_reason",
+    "cause_name",
     "cdr_disposition",
     "choose_caller_id",
     "decide_retry",
+    "effective_maxretry",
     "in_window",
     "in_window_s",
     "is_authorized",
