@@ -77,14 +77,16 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def in_process(database: Any, settings: Settings, requests: int) -> None:
+def in_process(database: Any, settings: Settings, requests: int, backend: str) -> None:
     auth = {"Authorization": "Basic " + base64.b64encode(f"bench:{PASSWORD}".encode()).decode()}
     cached = create_app(settings, database)
     baseline = create_app(settings, database, cache_passwords=False)
     wsgi_get(cached, "/rest-api/campaigns/", auth)  # warm up (first check fills the cache)
     with_cache = latencies_ms(lambda: wsgi_get(cached, "/rest-api/campaigns/", auth), requests)
     without = latencies_ms(lambda: wsgi_get(baseline, "/rest-api/campaigns/", auth), max(20, requests // 50))
-    print("\n== authenticated GET /rest-api/campaigns/ in-process (direct WSGI call, 10 campaigns, SQLite)")
+    print(
+        f"\n== authenticated GET /rest-api/campaigns/ in-process (direct WSGI call, 10 campaigns, {backend})"
+    )
     print(f"{'variant':28} {'n':>6} {'p50 ms':>8} {'p99 ms':>8} {'ratio p50':>10}")
     base_p50 = percentile(without, 0.5)
     for name, values in (("no cache (baseline)", without), ("verification cache", with_cache)):
@@ -198,7 +200,8 @@ def main() -> None:
         database, user = prepare(url)
         base = Settings()
         settings = replace(base, media=replace(base.media, root=f"{tmp}/media"))
-        in_process(database, settings, args.requests)
+        backend = "PostgreSQL" if url.startswith("postgres") else "SQLite"
+        in_process(database, settings, args.requests, backend)
         process, port = start_server(url, Path(tmp) / "media")
         try:
             throughput(port, args.requests)
