@@ -99,6 +99,18 @@ def _parse_outer_headers(block: bytes) -> Headers:
     return Headers(names, values)
 
 
+_LENGTH_PREFIX = b"Content-Length: "
+_PLAIN_SUFFIX = b"\nContent-Type: text/event-plain"
+
+
+def _event_plain_length(buf: bytes, start: int, end: int) -> int:
+    """Body length of a header block that is exactly FreeSWITCH's event-plain pair; -1 otherwise."""
+    if not buf.startswith(_LENGTH_PREFIX, start) or not buf.endswith(_PLAIN_SUFFIX, start, end):
+        return -1
+    digits = buf[start + len(_LENGTH_PREFIX) : end - len(_PLAIN_SUFFIX)]
+    return int(digits) if digits.isdigit() else -1
+
+
 def _content_length(headers: Headers, limit: int) -> int:
     names = headers.names()
     if names[0] == "Content-Length":
@@ -194,8 +206,23 @@ class EslCodec:
                 break
             if end - pos > self.max_header_bytes:
                 raise RemoteProtocolError(f"frame header block exceeds {self.max_header_bytes} bytes")
-            headers = _parse_outer_headers(buf[pos:end])
             body_start = end + 2
+            length = _event_plain_length(buf, pos, end)
+            if length >= 0:  # the common case, parsed without building outer headers first
+                if length > self.max_content_length:
+                    raise RemoteProtocolError(
+                        f"frame Content-Length {length} exceeds the limit of {self.max_content_length} bytes")
+                body_end = body_start + length
+                if body_end > size:
+                    self._need = body_end - pos
+                    break
+                body = buf[body_start:body_end]
+                event_headers, event_body = parse_event_plain(body)
+                outer = Headers(["Content-Length", "Content-Type"], [str(length), EVENT_PLAIN])
+                frames.append(Frame(EVENT_PLAIN, outer, body, EslEvent(event_headers, event_body)))
+                pos = body_end
+                continue
+            headers = _parse_outer_headers(buf[pos:end])
             body_end = body_start + _content_length(headers, self.max_content_length)
             if body_end > size:
                 self._need = body_end - pos
