@@ -47,6 +47,7 @@ class Speaker:
         raw = subprocess.run(
             [
                 "sox",
+                "-D",  # no dither: the corpus must be bit-for-bit reproducible
                 "-t",
                 "wav",
                 "-",

@@ -119,6 +119,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
     with_beep = [o for o in outcomes if o.row.beep_end_ms is not None]
     errors = [e for o in with_beep if (e := o.beep_error_ms) is not None]
     in_time = [e for e in errors if BEEP_EARLY_MS <= e <= BEEP_LATE_MS]
+    machines_with_beep = [o for o in with_beep if o.predicted == "machine"]
     false_beeps = [o.row.file for o in outcomes if o.row.beep_end_ms is None and o.beep_reported]
     return {
         "files": total,
@@ -132,6 +133,9 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
             "n": len(with_beep),
             "reported": len(errors) / len(with_beep) if with_beep else None,
             "found_in_time": len(in_time) / len(with_beep) if with_beep else None,
+            "found_in_time_of_machines": (
+                len(in_time) / len(machines_with_beep) if machines_with_beep else None
+            ),
             "drop_minus_beep_end_ms": _stats(errors),
             "false_beeps": false_beeps,
         },

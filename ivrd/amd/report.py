@@ -43,6 +43,7 @@ def format_report(columns: dict[str, dict[str, Any]], kinds: dict[str, dict[str,
     if first["beeps"]["n"]:
         row(f"beeps (n={first['beeps']['n']}) reported", [_pct(b["reported"]) for b in beeps])
         row("beeps found, drop <= 300 ms", [_pct(b["found_in_time"]) for b in beeps])
+        row("  of files detected as machine", [_pct(b["found_in_time_of_machines"]) for b in beeps])
         row("drop - beep end median ms", [_ms(b["drop_minus_beep_end_ms"]["median"]) for b in beeps])
         row("drop - beep end p90 ms", [_ms(b["drop_minus_beep_end_ms"]["p90"]) for b in beeps])
         row("drop - beep end max ms", [_ms(b["drop_minus_beep_end_ms"]["max"]) for b in beeps])
