@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import logging
 import os
@@ -52,10 +53,36 @@ class RunFigures:
     p99_ms: float
     max_ms: float
     results: int
+    sim_cpu_s: float = 0.0
+    gc_max_ms: float = 0.0
+    gc_total_ms: float = 0.0
 
     @property
     def cpu_ms_per_leg(self) -> float:
         return self.cpu_s * 1000 / max(self.legs, 1)
+
+
+class GcPauses:
+    """Durations of this process's garbage collections (a source of reaction-latency tails)."""
+
+    def __init__(self) -> None:
+        self.pauses_ms: list[float] = []
+        self._started = 0.0
+
+    def __call__(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._started = time.perf_counter()
+        else:
+            self.pauses_ms.append((time.perf_counter() - self._started) * 1000)
+
+
+def process_cpu_s(pid: int) -> float:
+    """User + system CPU seconds of another process (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def write_wav(path: Path, duration_ms: int) -> None:
@@ -145,7 +172,16 @@ async def bench(args: argparse.Namespace, workdir: Path) -> tuple[RunFigures, Ru
         try:
             await asyncio.wait_for(daemon.connected.wait(), 20)
             await daemon.surveys.get(survey_id)  # as the dialer does when a campaign starts
-            figures.append(await run_legs(daemon, survey_id, legs, args.start_gap_ms))
+            sim_cpu_start = process_cpu_s(process.pid)
+            pauses = GcPauses()
+            gc.callbacks.append(pauses)
+            try:
+                figures.append(await run_legs(daemon, survey_id, legs, args.start_gap_ms))
+            finally:
+                gc.callbacks.remove(pauses)
+            figures[-1].sim_cpu_s = process_cpu_s(process.pid) - sim_cpu_start
+            figures[-1].gc_max_ms = max(pauses.pauses_ms, default=0.0)
+            figures[-1].gc_total_ms = sum(pauses.pauses_ms)
         finally:
             daemon.stop()
             await task
@@ -166,6 +202,10 @@ def report(base: RunFigures, big: RunFigures) -> None:
         ("reaction p99 ms", base.p99_ms, big.p99_ms),
         ("reaction max ms", base.max_ms, big.max_ms),
         ("daemon CPU ms / leg", base.cpu_ms_per_leg, big.cpu_ms_per_leg),
+        ("daemon CPU % of wall", 100 * base.cpu_s / base.wall_s, 100 * big.cpu_s / big.wall_s),
+        ("daemon GC pause max ms", base.gc_max_ms, big.gc_max_ms),
+        ("daemon GC pauses total ms", base.gc_total_ms, big.gc_total_ms),
+        ("simulator CPU % of wall", 100 * base.sim_cpu_s / base.wall_s, 100 * big.sim_cpu_s / big.wall_s),
     ]
     for name, small, large in rows:
         ratio = f"{large / small:10.2f}" if small else f"{'-':>10}"

@@ -13,6 +13,7 @@ are committed, then the process exits.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable
@@ -119,6 +120,7 @@ class Daemon:
                 loop.add_signal_handler(signum, self._on_signal, signum)
         Path(self.dispatcher_media_dir()).mkdir(parents=True, exist_ok=True)
         self.client = self._new_client()  # with every event name subscribed so far
+        gc.freeze()  # startup objects never need collecting: keeps full collections short under load
         self.db.start()
         try:
             async with asyncio.TaskGroup() as group:

@@ -277,7 +277,7 @@ class Leg:
                                                        subscriber_id=spec.subscriber_id,
                                                        campaign_id=spec.campaign_id))
         if spec.on_completed is not None:
-            spec.on_completed(section_id)
+            _call_hook(spec.on_completed, section_id)
 
     async def _finish(self) -> None:
         for handle in self._timers.values():
@@ -305,7 +305,7 @@ class Leg:
         )
         self.done.set()
         if spec is not None and spec.on_finished is not None:
-            spec.on_finished(self.outcome)
+            _call_hook(spec.on_finished, self.outcome)
 
 
 async def polite_hangup(services: LegServices, uuid: str) -> None:
@@ -317,3 +317,11 @@ async def polite_hangup(services: LegServices, uuid: str) -> None:
         except (CommandFailed, ConnectionLost) as exc:
             log.info("call %s: could not hang up politely: %s", uuid, exc)
             return
+
+
+def _call_hook(hook: Callable[[Any], None], value: object) -> None:
+    """A component's callback; its failure is logged and never ends the call."""
+    try:
+        hook(value)
+    except Exception:
+        log.exception("leg hook %r failed", hook)
