@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -30,9 +31,10 @@ def read_body(req: falcon.Request) -> dict[str, object]:
         return {}
     kind = media_type(req)
     if kind in ("", falcon.MEDIA_JSON) or kind.endswith("+json"):
-        data: Any = req.get_media()
+        data: Any = _parse_json(_bounded_bytes(req))
     elif kind == falcon.MEDIA_URLENCODED:
-        data = req.get_media()
+        text = _bounded_bytes(req).decode("utf-8", "replace")
+        data = falcon.uri.parse_query_string(text, keep_blank=True, csv=False)
     elif kind == falcon.MEDIA_MULTIPART:
         data = {part.name: _part_text(part) for part in _parts(req) if part.name and not part.filename}
     else:
@@ -42,6 +44,24 @@ def read_body(req: falcon.Request) -> dict[str, object]:
             {NON_FIELD: f"Invalid data. Expected a dictionary, but got {type(data).__name__}."}
         )
     return {str(key): value for key, value in data.items()}
+
+
+def _bounded_bytes(req: falcon.Request) -> bytes:
+    """The whole body, refusing (413) more than api.upload_max_bytes even when no length was sent."""
+    limit: int = req.context.settings.api.upload_max_bytes
+    data: bytes = req.bounded_stream.read(limit + 1)
+    if len(data) > limit:
+        raise falcon.HTTPContentTooLarge(description=f"Request body larger than {limit} bytes.")
+    return data
+
+
+def _parse_json(data: bytes) -> Any:
+    if not data.strip():
+        return {}
+    try:
+        return json.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise falcon.HTTPBadRequest(description=f"JSON parse error - {str(exc)[:200]}") from None
 
 
 def _parts(req: falcon.Request) -> Iterator[BodyPart]:

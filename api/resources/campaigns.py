@@ -215,8 +215,9 @@ class Campaigns(Family):
 
     def _check_limits(self, values: dict[str, object], obj: Any, owner: User, errors: ErrorBag) -> None:
         for name, (limit_attr, unit) in LIMITS.items():
-            default = getattr(obj, name) if obj is not None else Campaign._meta.fields[name].default
-            value = values.get(name, default)
+            if obj is not None and name not in values:
+                continue  # a lowered limit does not block unrelated changes
+            value = values.get(name, Campaign._meta.fields[name].default)
             limit = int(getattr(owner, limit_attr))
             if isinstance(value, int) and value > limit:
                 errors.add(

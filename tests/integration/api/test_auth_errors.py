@@ -113,6 +113,14 @@ def test_errors_are_json(alice: Caller) -> None:
             415,
         ),
         (alice.post("/rest-api/phonebook/", [1, 2]), 400),
+        (
+            alice.client.simulate_post(
+                "/rest-api/phonebook/",
+                body=b"[" * 100000,
+                headers={**alice.headers, "Content-Type": "application/json"},
+            ),
+            400,
+        ),
         (alice.get("/rest-api/campaigns/99999999999999999999/"), 404),
     ]
     for result, status in cases:
