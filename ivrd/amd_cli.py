@@ -14,7 +14,7 @@ import numpy as np
 import numpy.typing as npt
 import soundfile
 
-from ivrd.amd import AmdAnalyzer, AppAmdBaseline
+from ivrd.amd import AmdAnalyzer, AmdParams, AppAmdBaseline
 from ivrd.amd.evaluate import (
     LABEL_CLASSES,
     Detector,
@@ -27,6 +27,7 @@ from ivrd.amd.evaluate import (
 from ivrd.amd.report import format_report
 
 RAW_RATES_HZ = {".r8": 8000, ".r16": 16000}
+SET_HELP = "override an analyzer parameter, e.g. after_greeting_silence_ms=600 (repeatable)"
 CHUNK_MS = 200
 
 
@@ -40,6 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     classify.add_argument("files", nargs="+", metavar="FILE", help="16-bit mono WAV, or raw .r8/.r16/.raw")
     classify.add_argument("--rate", type=int, choices=[8000, 16000], help="sample rate of raw files")
     classify.add_argument("--baseline", action="store_true", help="use the classic app_amd detector")
+    classify.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     evaluate = sub.add_parser(
         "eval", help="score the detector against a labels CSV (file,label[,beep_end_ms])"
     )
@@ -47,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     evaluate.add_argument("--baseline", action="store_true", help="also run app_amd on the same files")
     evaluate.add_argument("--rate", type=int, choices=[8000, 16000], help="sample rate of raw files")
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
+    evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     evaluate.add_argument("--errors", action="store_true", help="list misclassified files")
 
 
@@ -83,10 +86,27 @@ def read_audio(path: Path, rate_hz: int | None = None) -> tuple[npt.NDArray[np.i
         raise AmdInputError(f"{path}: cannot read audio ({exc})") from exc
 
 
-def detector_factory(baseline: bool) -> Callable[[int], Detector]:
+def parse_params(settings: list[str]) -> AmdParams:
+    """AmdParams from NAME=VALUE strings; bad names or values raise AmdInputError naming them."""
+    values: dict[str, object] = {}
+    for setting in settings:
+        name, sep, text = setting.partition("=")
+        if not sep:
+            raise AmdInputError(f"--set {setting!r}: expected NAME=VALUE")
+        try:
+            values[name.strip()] = float(text) if "." in text else int(text)
+        except ValueError:
+            raise AmdInputError(f"--set {name}: {text!r} is not a number") from None
+    try:
+        return AmdParams.from_mapping(values)
+    except (TypeError, ValueError) as exc:
+        raise AmdInputError(str(exc)) from None
+
+
+def detector_factory(baseline: bool, params: AmdParams | None = None) -> Callable[[int], Detector]:
     if baseline:
-        return lambda rate: AppAmdBaseline(rate)
-    return lambda rate: AmdAnalyzer(rate)
+        return lambda rate: AppAmdBaseline(rate, params)
+    return lambda rate: AmdAnalyzer(rate, params)
 
 
 def analyse(path: Path, make: Callable[[int], Detector], rate_hz: int | None) -> list[Any]:
@@ -95,7 +115,7 @@ def analyse(path: Path, make: Callable[[int], Detector], rate_hz: int | None) ->
 
 
 def _classify(args: argparse.Namespace) -> int:
-    make = detector_factory(args.baseline)
+    make = detector_factory(args.baseline, parse_params(args.set))
     status = 0
     for name in args.files:
         try:
@@ -162,9 +182,10 @@ def _label_row(path: Path, line_no: int, fields: list[str]) -> LabelRow:
 
 def _evaluate(args: argparse.Namespace) -> int:
     rows = read_labels(Path(args.labels))
-    detectors = {"ivrd": detector_factory(False)}
+    params = parse_params(args.set)
+    detectors = {"ivrd": detector_factory(False, params)}
     if args.baseline:
-        detectors["app_amd"] = detector_factory(True)
+        detectors["app_amd"] = detector_factory(True, params)
     summaries: dict[str, dict[str, Any]] = {}
     kinds: dict[str, dict[str, tuple[int, int]]] = {}
     for name, make in detectors.items():

@@ -100,3 +100,14 @@ def test_eval_names_the_bad_row(
 def test_eval_names_a_missing_labels_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run_cli(capsys, "eval", str(tmp_path / "nope.csv"))
     assert status == 2 and "nope.csv: cannot read labels" in err
+
+
+def test_parameters_can_be_overridden_and_bad_ones_are_named(
+    recordings: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    person = str(recordings / "person.wav")
+    status, out, _ = run_cli(capsys, "classify", "--set", "short_greeting_silence_ms=900", person)
+    assert status == 0 and json.loads(out)["cause"].endswith("-900")
+    for bad, named in [("greeting=1", "greeting"), ("greeting_ms=soon", "greeting_ms"), ("x", "NAME=VALUE")]:
+        status, _, err = run_cli(capsys, "classify", "--set", bad, person)
+        assert status == 2 and named in err
