@@ -116,6 +116,11 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
         )
         for cls in CLASSES
     }
+    reactions = [
+        int(o.detection.cause.split("-")[1])
+        for o in humans
+        if o.predicted == "human" and o.detection.cause.startswith("HUMAN-")
+    ]
     with_beep = [o for o in outcomes if o.row.beep_end_ms is not None]
     errors = [e for o in with_beep if (e := o.beep_error_ms) is not None]
     in_time = [e for e in errors if BEEP_EARLY_MS <= e <= BEEP_LATE_MS]
@@ -128,6 +133,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
             sum(o.predicted == "machine" for o in humans) / len(humans) if humans else None
         ),
         "per_class": per_class,
+        "human_silence_to_decision_ms": _stats(reactions),
         "decision_ms": timing,
         "beeps": {
             "n": len(with_beep),

@@ -56,7 +56,8 @@ class FeatureExtractor:
 
     def extract(self, frame: Samples) -> FrameFeatures:
         """``frame``: frame_samples float32 sample values."""
-        power = float(np.dot(frame, frame)) / self.frame_samples
+        mean = float(frame.sum()) / self.frame_samples  # a DC offset is not sound
+        power = max(0.0, float(np.dot(frame, frame)) / self.frame_samples - mean * mean)
         level_db = max(10.0 * math.log10(power + 1e-6) - FULL_SCALE_DB, LEVEL_FLOOR_DB)
         previous, self._previous = self._previous, frame
         if level_db < SPECTRAL_MIN_DB:

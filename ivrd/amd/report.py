@@ -39,6 +39,9 @@ def format_report(columns: dict[str, dict[str, Any]], kinds: dict[str, dict[str,
             continue
         row(f"{cls} decision median ms", [_ms(c["decision_ms"][cls]["median"]) for c in columns.values()])
         row(f"{cls} decision p90 ms", [_ms(c["decision_ms"][cls]["p90"]) for c in columns.values()])
+    reaction = [c["human_silence_to_decision_ms"] for c in columns.values()]
+    row("human: end of speech to decision median", [_ms(r["median"]) for r in reaction])
+    row("human: end of speech to decision max", [_ms(r["max"]) for r in reaction])
     beeps = [c["beeps"] for c in columns.values()]
     if first["beeps"]["n"]:
         row(f"beeps (n={first['beeps']['n']}) reported", [_pct(b["reported"]) for b in beeps])

@@ -179,3 +179,15 @@ def test_bad_input_is_refused_with_the_field_named() -> None:
         AmdAnalyzer(11025)
     with pytest.raises(ValueError, match="audio"):
         AmdAnalyzer(RATE).feed(np.zeros(160, dtype=np.float64))  # type: ignore[arg-type]
+
+
+def test_a_dc_offset_on_a_silent_line_is_not_speech() -> None:
+    samples = pcm(silence(6.0)) + np.int16(600)
+    assert [d.result for d in analyse(samples)] == [AmdResult.UNKNOWN]
+
+
+def test_bytearray_and_memoryview_chunks_are_accepted() -> None:
+    data = pcm(silence(0.3), speech(0.5, seed=2), silence(3.0)).astype("<i2").tobytes()
+    analyzer = AmdAnalyzer(RATE)
+    decisions = analyzer.feed(bytearray(data[:3001])) + analyzer.feed(memoryview(data)[3001:])
+    assert [d.result for d in decisions] == [AmdResult.HUMAN]
