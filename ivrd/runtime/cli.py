@@ -1,4 +1,5 @@
-"""`ivrd run`: load settings, check the database schema, run the daemon until SIGTERM/SIGINT."""
+"""`ivrd run`: load settings, check the database schema, run the daemon (IVR legs and the campaign
+dialer) until SIGTERM/SIGINT."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 from ivrd.config import ConfigError, load_settings
 from ivrd.esl.errors import AuthenticationFailed
 from ivrd.runtime.daemon import Daemon
+from ivrd.runtime.dialer import install_dialer
 from ivrd.store.cli_common import connect, require_current_schema
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -36,6 +38,7 @@ def run(args: argparse.Namespace) -> int:
     if not require_current_schema(database):
         return 1
     daemon = Daemon(settings, database)
+    install_dialer(daemon)
     refused: list[BaseException] = []
     try:
         asyncio.run(daemon.run(handle_signals=True))
