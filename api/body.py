@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator
-from typing import Any
+from typing import IO, Any, cast
 
 import falcon
 from falcon.media.multipart import BodyPart
@@ -25,6 +26,21 @@ def _has_body(req: falcon.Request) -> bool:
     return req.get_header("Transfer-Encoding") is not None
 
 
+def body_stream(req: falcon.Request) -> IO[bytes]:
+    """The body as a stream: bounded by Content-Length, or the server's de-chunked input to EOF."""
+    if req.content_length is not None:
+        return cast(IO[bytes], req.bounded_stream)
+    if req.get_header("Transfer-Encoding") is not None:
+        return cast(IO[bytes], req.stream)
+    return io.BytesIO(b"")
+
+
+def require_length(req: falcon.Request) -> None:
+    """Multipart parsing needs the body length; chunked multipart uploads get 411."""
+    if req.content_length is None and req.get_header("Transfer-Encoding") is not None:
+        raise falcon.HTTPLengthRequired(description="Send multipart/form-data with a Content-Length.")
+
+
 def read_body(req: falcon.Request) -> dict[str, object]:
     """The body as a dict of field → value; 400 when it is not an object, 415 for other media types."""
     if not _has_body(req):
@@ -36,6 +52,7 @@ def read_body(req: falcon.Request) -> dict[str, object]:
         text = _bounded_bytes(req).decode("utf-8", "replace")
         data = falcon.uri.parse_query_string(text, keep_blank=True, csv=False)
     elif kind == falcon.MEDIA_MULTIPART:
+        require_length(req)
         data = {part.name: _part_text(part) for part in _parts(req) if part.name and not part.filename}
     else:
         raise falcon.HTTPUnsupportedMediaType(description=f'Unsupported media type "{kind}" in request.')
@@ -49,7 +66,7 @@ def read_body(req: falcon.Request) -> dict[str, object]:
 def _bounded_bytes(req: falcon.Request) -> bytes:
     """The whole body, refusing (413) more than api.upload_max_bytes even when no length was sent."""
     limit: int = req.context.settings.api.upload_max_bytes
-    data: bytes = req.bounded_stream.read(limit + 1)
+    data: bytes = body_stream(req).read(limit + 1)
     if len(data) > limit:
         raise falcon.HTTPContentTooLarge(description=f"Request body larger than {limit} bytes.")
     return data

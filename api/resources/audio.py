@@ -11,7 +11,7 @@ import falcon
 import peewee
 
 from api.audio_convert import NotAudio, convert_to_wav8k
-from api.body import media_type
+from api.body import media_type, require_length
 from api.errors import ValidationFailed, not_found
 from api.fields import Field
 from api.fields import parse as parse_fields
@@ -78,6 +78,7 @@ class AudioCollection(Collection):
             raise ValidationFailed(
                 {"audio_file": "Upload the file as multipart/form-data (field audio_file)."}
             )
+        require_length(req)
         text, upload, original_name = self._read_form(req)
         try:
             obj = self._store(req, text, upload, original_name)

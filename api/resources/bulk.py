@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import IO, Any, cast
+from typing import IO, Any
 
 import falcon
 import peewee
 
-from api.body import media_type, read_body
+from api.body import body_stream, media_type, read_body
 from api.coerce import CoerceError
 from api.errors import ErrorBag, ValidationFailed, not_found
 from api.links import parse_link
@@ -126,7 +126,7 @@ class PhonebookImport:
             report = import_contacts_csv(
                 self.database,
                 phonebook.id,
-                csv_lines(cast(IO[bytes], req.bounded_stream)),
+                csv_lines(body_stream(req)),
                 max_contacts=int(owner.max_contacts),
             )
         except ContactImportError as exc:

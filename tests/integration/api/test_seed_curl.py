@@ -6,6 +6,8 @@ substituted. Gateway 2, phonebook 1, caller-id group 1 and user 1 (the caller) e
 
 from __future__ import annotations
 
+import base64
+import http.client
 import json
 import os
 import re
@@ -184,3 +186,36 @@ def test_seed_curl_commands_work_verbatim(seed_text: str, server: int, tmp_path:
     )
     assert status == 200, started
     assert isinstance(started, dict) and started["status"] == 1 and started["has_been_started"] is True
+
+
+def chunked_request(port: int, path: str, content_type: str, body: bytes) -> tuple[int, object]:
+    """POST `body` with Transfer-Encoding: chunked (no Content-Length) as seed user 1."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    token = base64.b64encode(b"seeduser:seed-pw").decode()
+    connection.putrequest("POST", path)
+    for name, value in (("Authorization", f"Basic {token}"), ("Content-Type", content_type),
+                        ("Transfer-Encoding", "chunked")):  # fmt: skip
+        connection.putheader(name, value)
+    connection.endheaders()
+    for start in range(0, len(body), 1000):
+        chunk = body[start : start + 1000]
+        connection.send(b"%x\r\n%s\r\n" % (len(chunk), chunk))
+    connection.send(b"0\r\n\r\n")
+    response = connection.getresponse()
+    return response.status, json.loads(response.read())
+
+
+def test_chunked_bodies_under_gunicorn(server: int) -> None:
+    status, created = chunked_request(
+        server, "/rest-api/phonebook/", "application/json", b'{"name": "chunked"}'
+    )
+    assert status == 201 and isinstance(created, dict) and created["name"] == "chunked"
+    csv_body = b"".join(b"%d\n" % (5550000 + n) for n in range(3000))
+    status, report = chunked_request(
+        server, f"/rest-api/phonebook/{created['id']}/import/", "text/csv", csv_body
+    )
+    assert status == 200 and isinstance(report, dict) and report["created"] == 3000
+    status, refused = chunked_request(
+        server, "/rest-api/audio-files/", "multipart/form-data; boundary=x", b"--x--"
+    )
+    assert status == 411 and isinstance(refused, dict) and "detail" in refused
