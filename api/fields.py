@@ -12,8 +12,9 @@ from api import coerce, links
 from api.coerce import CoerceError
 from api.errors import ErrorBag
 
-# Field kinds: int float bool str phone datetime time json tz link links
-_NULL_WORDS = ("", None)
+# Field kinds: int float bool str phone datetime time json tz link links strings
+# What null / "" means for an optional, non-nullable field of these kinds.
+_EMPTY_VALUES: dict[str, object] = {"str": "", "links": [], "strings": [], "json": "{}"}
 
 
 @dataclass(frozen=True)
@@ -101,11 +102,12 @@ def parse(
                 errors.add(f.name, "This field is required.")
             continue
         raw = body[f.name]
-        if (raw in _NULL_WORDS and f.kind != "str") or raw is None:
+        if raw is None or (isinstance(raw, str) and raw == "" and f.kind != "str"):
             if f.nullable:
                 values[f.name] = None
-            elif f.kind in ("str", "links", "strings") and not f.required:
-                values[f.name] = [] if f.kind in ("links", "strings") else ""
+            elif f.kind in _EMPTY_VALUES and not f.required:
+                empty = _EMPTY_VALUES[f.kind]
+                values[f.name] = list(empty) if isinstance(empty, list) else empty
             else:
                 errors.add(
                     f.name, "This field may not be null." if raw is None else "This field is required."
