@@ -11,14 +11,37 @@ FRAME_MS = 20
 
 @dataclass(frozen=True, slots=True)
 class AmdParams:
-    """app_amd's parameters (same defaults) plus the adaptive detector's own settings.
+    """app_amd's parameters (same names with units, same defaults) plus the analyzer's own.
 
-    The first nine fields are app_amd's tuning surface. The adaptive analyzer reads them as:
-    ``initial_silence_ms`` — a first word later than this is not a prompt answer, so the quick
-    human rule is off; ``greeting_ms`` — voiced speech beyond it makes a greeting "long" (a
-    long greeting needs ``after_greeting_silence_ms`` of silence to be human, and more words than
-    ``maximum_number_of_words`` in a long greeting mean a machine); ``silence_threshold`` —
-    app_amd's mean |sample| threshold, of which a quarter is the quietest level taken as speech.
+    How the analyzer reads app_amd's nine:
+
+    - ``initial_silence_ms``: a first word later than this is no prompt answer, so the quick
+      human rule (``short_greeting_silence_ms``) is off. Dead air alone is *not* a machine: it
+      is ``unknown`` once ``total_analysis_time_ms`` is reached.
+    - ``greeting_ms``: from this much voice on, a greeting needs ``after_greeting_silence_ms``
+      of silence to end as a person's; more than twice ``maximum_number_of_words`` words in such
+      a greeting make a machine (MAXWORDS).
+    - ``after_greeting_silence_ms``: silence that ends a person's greeting of ``greeting_ms``
+      or more voice; shorter greetings need less (down to ``short_greeting_silence_ms``).
+    - ``total_analysis_time_ms``: no decision by then gives ``unknown`` (no speech:
+      INITIALSILENCE, else TOOLONG), or ``machine_start`` if ``greeting_ms`` of voice was heard.
+    - ``min_word_length_ms``, ``between_words_silence_ms``: what a word is (activity of at least
+      the first, gaps shorter than the second).
+    - ``maximum_word_length_ms``: one word this long is a machine (MAXWORDLENGTH).
+    - ``silence_threshold``: app_amd's mean |sample| threshold; a quarter of it is the quietest
+      level ever taken as speech (the adaptive noise floor decides above that).
+
+    The analyzer's own: ``short_greeting_ms`` / ``short_greeting_silence_ms``: a greeting of at
+    most this much voice (a "Hello?") ends as a person's after this much silence;
+    ``long_greeting_ms``: this much voice is a machine (LONGGREETING); ``speech_margin_db``: how
+    far over the noise floor speech must be (more on fluctuating backgrounds);
+    ``noise_window_ms``: how far back the floor looks; ``end_silence_ms``: silence after a
+    machine's greeting that ends it without a beep; ``end_max_wait_ms``: audio after which the
+    end of greeting is given up (``machine_end_other``); ``beep_*``: length, pitch range and the
+    quiet needed after a tone for it to be a beep (the drop comes ``beep_confirm_ms`` plus one
+    frame after the tone stops); ``tone_dominance_min``: share of band energy in one spectral
+    peak for a frame to be tonal; ``fax_cng_min_ms`` / ``fax_ced_min_ms``: how long an 1100 Hz
+    or 2100 Hz tone must last, before any speech, to be a fax.
     """
 
     initial_silence_ms: int = 2500
