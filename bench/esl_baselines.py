@@ -1,7 +1,8 @@
 """Baseline event consumers for bench/esl_bench.py: `python bench/esl_baselines.py MODE HOST PORT PASSWORD`.
 
 MODE is one of framing (split frames by Content-Length, no parsing), naive (decode the whole
-body, then split lines), json (stdlib json over event-json), libesl (FreeSWITCH-ESL-Python),
+body, then split lines), json (stdlib json over event-json), libesl (FreeSWITCH-ESL-Python,
+reading every header value back), libesl-count (libesl, reading only Event-Name),
 greenswitch, genesis. The last three need their package installed in the interpreter used.
 Each prints `events=N value_chars=M seconds=S` and, as its last line, `R events/s`.
 Standalone on purpose: it must run in other virtualenvs, so it imports nothing from ivrd.
@@ -70,7 +71,7 @@ def json_values(body: bytes) -> int:
     return sum(map(len, json.loads(body).values()))
 
 
-def run_libesl(host: str, port: int, password: str) -> tuple[int, int, float]:
+def run_libesl(host: str, port: int, password: str, touch: bool = True) -> tuple[int, int, float]:
     from freeswitchESL import ESL  # type: ignore[import-not-found]
 
     con = ESL.ESLconnection(host, str(port), password)
@@ -82,7 +83,7 @@ def run_libesl(host: str, port: int, password: str) -> tuple[int, int, float]:
         name = event.getHeader("Event-Name")
         if name == "CUSTOM" and event.getHeader("Event-Subclass") == "bench::end":
             break
-        header = event.firstHeader()
+        header = event.firstHeader() if touch else None
         while header:  # read every header value back from the C event
             chars += len(event.getHeader(header) or "")
             header = event.nextHeader()
@@ -154,8 +155,10 @@ def main() -> None:
     elif mode == "json":
         result = _run(host, port, password, "json", json_values)
     else:
-        result = {"libesl": run_libesl, "greenswitch": run_greenswitch, "genesis": run_genesis}[mode](
-            host, port, password)
+        runners: dict[str, Callable[[str, int, str], tuple[int, int, float]]] = {
+            "libesl": run_libesl, "greenswitch": run_greenswitch, "genesis": run_genesis,
+            "libesl-count": lambda h, p, pw: run_libesl(h, p, pw, touch=False)}
+        result = runners[mode](host, port, password)
     count, chars, elapsed_s = result
     print(f"events={count} value_chars={chars} seconds={elapsed_s:.3f}")
     print(f"{count / elapsed_s:.0f} events/s")

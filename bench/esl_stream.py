@@ -141,6 +141,7 @@ async def serve(port: int, repeats: int) -> None:
             while True:
                 line = (await reader.readuntil(b"\n\n")).decode().split("\n", 1)[0].strip()
                 word, _, rest = line.partition(" ")
+                word = word.lower()
                 if word == "auth":
                     writer.write(b"Content-Type: command/reply\nReply-Text: +OK accepted\n\n")
                 elif word == "api":
