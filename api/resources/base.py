@@ -50,7 +50,6 @@ class Family:
     summary: ClassVar[str] = ""
     collection_methods: ClassVar[tuple[str, ...]] = ("GET", "POST")
     item_methods: ClassVar[tuple[str, ...]] = ("GET", "PUT", "PATCH", "DELETE")
-    paginated: ClassVar[bool] = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -105,7 +104,7 @@ class Family:
     def update(self, req: falcon.Request, obj: Any, values: dict[str, object], owner: User) -> Any:
         for name, value in self.columns(values).items():
             setattr(obj, name, value)
-        obj.save()
+        save_changes(obj)
         return obj
 
     def delete(self, req: falcon.Request, obj: Any) -> None:
@@ -170,6 +169,14 @@ class Family:
             self.check(req, values, obj, owner, errors)
         errors.raise_if_any()
         return values, owner
+
+
+def save_changes(obj: Any) -> None:
+    """Write only the columns this request changed, so concurrent writes by the daemon to other
+    columns (counters, pacing state) are never overwritten with stale values."""
+    dirty = list(obj.dirty_fields)
+    if dirty:
+        obj.save(only=[*dirty, type(obj).updated_date])
 
 
 def save_atomically(database: peewee.Database, action: Any) -> Any:

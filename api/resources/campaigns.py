@@ -10,10 +10,10 @@ import falcon
 import peewee
 
 from api import coerce
-from api.errors import NON_FIELD, ErrorBag
+from api.errors import NON_FIELD, ErrorBag, ValidationFailed
 from api.fields import Field
 from api.links import link
-from api.resources.base import Family, Item
+from api.resources.base import Family, Item, save_changes
 from api.resources.common import CREATED, ID, OWNER, UPDATED, count_field, url_field
 from ivrd.store.constants import CampaignStatus, SubscriberStatus
 from ivrd.store.models import Campaign, CampaignPhonebook, Subscriber, SurveyTemplate, User, utc_now
@@ -264,8 +264,9 @@ class Campaigns(Family):
         wanted = values.pop("status", None)
         for name, value in self.columns(values).items():
             setattr(obj, name, value)
-        obj.user = owner.id
-        obj.save()
+        if obj.user_id != owner.id:
+            obj.user = owner.id
+        save_changes(obj)
         self._write_phonebooks(obj, values)
         if wanted is not None and wanted != obj.status:
             self._set_status(obj, int(str(wanted)))
@@ -280,14 +281,25 @@ class Campaigns(Family):
             CampaignPhonebook.create(campaign=obj.id, phonebook=phonebook_id)
 
     def _set_status(self, obj: Any, status: int) -> None:
+        """Change the status only if the daemon has not changed it meanwhile (else 400 status)."""
+        current = int(obj.status)
+        changes: dict[str, object] = {"status": status, "updated_date": utc_now()}
         if status == CampaignStatus.START and not obj.has_been_started:
             template = SurveyTemplate.get_by_id(obj.survey_template_id)
             seal_survey(template, obj)
-            obj.has_been_started = True
-        if obj.status == CampaignStatus.START and status != CampaignStatus.START:
-            obj.stoppeddate = utc_now()
-        obj.status = status
-        obj.save()
+            changes["has_been_started"] = True
+        if current == CampaignStatus.START and status != CampaignStatus.START:
+            changes["stoppeddate"] = utc_now()
+        updated = (
+            Campaign.update(**changes).where((Campaign.id == obj.id) & (Campaign.status == current)).execute()
+        )
+        if updated != 1:
+            now = Campaign.get_by_id(obj.id).status
+            raise ValidationFailed(
+                {"status": f"The status changed meanwhile (now {now}); read it and try again."}
+            )
+        for name, value in changes.items():
+            setattr(obj, name, value)
 
 
 class CampaignItem(Item):

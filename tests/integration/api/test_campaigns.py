@@ -150,3 +150,42 @@ def test_pagination_envelope(alice: Caller, setup: dict[str, Any]) -> None:
     assert second["previous"] == "http://falconframework.org/rest-api/campaigns/"
     assert alice.get("/rest-api/campaigns/", params={"page": "3"}).status_code == 404
     assert alice.get("/rest-api/campaigns/", params={"page": "x"}).json == {"detail": "Invalid page."}
+
+
+def test_daemon_writes_during_a_request_are_kept(
+    alice: Caller, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.resources.campaigns import Campaigns
+    from ivrd.store.models import Campaign
+
+    campaign_id = create(alice, setup, status=1).json["id"]
+    original = Campaigns._check_limits
+
+    def daemon_writes_meanwhile(self: Any, *args: Any) -> None:
+        Campaign.update(completed=7, totalcontact=9).where(Campaign.id == campaign_id).execute()
+        original(self, *args)
+
+    monkeypatch.setattr(Campaigns, "_check_limits", daemon_writes_meanwhile)
+    renamed = alice.patch(f"/rest-api/campaigns/{campaign_id}/", {"name": "renamed"})
+    assert renamed.status_code == 200
+    stored = Campaign.get_by_id(campaign_id)
+    assert (stored.name, stored.completed, stored.totalcontact) == ("renamed", 7, 9)
+
+
+def test_status_changed_by_the_daemon_meanwhile_is_not_overwritten(
+    alice: Caller, setup: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from api.resources.campaigns import Campaigns
+    from ivrd.store.models import Campaign
+
+    campaign_id = create(alice, setup, status=1).json["id"]
+    original = Campaigns._check_status
+
+    def daemon_ends_it(self: Any, *args: Any) -> None:
+        Campaign.update(status=4).where(Campaign.id == campaign_id).execute()
+        original(self, *args)
+
+    monkeypatch.setattr(Campaigns, "_check_status", daemon_ends_it)
+    paused = alice.patch(f"/rest-api/campaigns/{campaign_id}/", {"status": 2})
+    assert paused.status_code == 400 and "meanwhile" in paused.json["status"][0]
+    assert Campaign.get_by_id(campaign_id).status == 4
