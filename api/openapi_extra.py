@@ -162,6 +162,17 @@ def extra_paths(settings: Settings) -> dict[str, Any]:
                 "responses": {"200": _json_response("Token", _ref("Token")), **_errors("400", "415")},
             }
         },
+        "/rest-api/": {
+            "get": {
+                "tags": ["meta"],
+                "summary": "Route families and their list URLs",
+                "operationId": "api_root",
+                "responses": {
+                    "200": _json_response("{family: url}", {"type": "object", "additionalProperties": _STR}),
+                    **_errors("401"),
+                },
+            }
+        },
         "/rest-api/openapi.json": {
             "get": {
                 "tags": ["meta"],

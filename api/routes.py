@@ -45,6 +45,14 @@ for _family in FAMILIES:
 ID = "{object_id:int(min=1, max=9223372036854775807)}"
 
 
+class ApiRoot:
+    """GET /rest-api/: {route family: list URL}, like Django REST framework's API root."""
+
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        base = req.context.base_url
+        resp.media = {family.name: f"{base}/rest-api/{family.name}/" for family in FAMILIES}
+
+
 def add_routes(
     app: falcon.App[falcon.Request, falcon.Response],
     settings: Settings,
@@ -62,6 +70,7 @@ def add_routes(
         item = CampaignItem(family, database) if isinstance(family, Campaigns) else Item(family, database)
         app.add_route(f"/rest-api/{family.name}/", collection)
         app.add_route(f"/rest-api/{family.name}/{ID}/", item)
+    app.add_route("/rest-api/", ApiRoot())
     app.add_route(f"/rest-api/campaigns/{ID}/stats/", CampaignStats(REGISTRY["campaigns"]))
     app.add_route(f"/rest-api/surveyaggregate/{ID}/", SurveyAggregate())
     app.add_route("/rest-api/bulkcontact/", BulkContacts(database, settings))

@@ -136,3 +136,9 @@ def test_form_encoded_bodies_are_accepted(alice: Caller) -> None:
         headers={**alice.headers, "Content-Type": "application/x-www-form-urlencoded"},
     )
     assert result.status_code == 201 and result.json["name"] == "from a form"
+
+
+def test_api_root_lists_the_route_families(alice: Caller) -> None:
+    root = alice.get("/rest-api/").json
+    assert root["campaigns"] == "http://falconframework.org/rest-api/campaigns/"
+    assert {"audio-files", "survey-template", "section-template", "phonebook", "gateway"} <= set(root)
