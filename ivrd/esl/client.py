@@ -140,16 +140,33 @@ class EslConnection:
     # -- events ---------------------------------------------------------------------------------
     async def next_event(self) -> EslEvent:
         """The next event in arrival order; ConnectionLost once the link is gone and the queue empty."""
+        if not self._events:
+            await self._wait_for_events()
+        event = self._events.popleft()
+        if self._paused:
+            self._maybe_resume()
+        return event
+
+    async def next_events(self, max_events: int = 1000) -> list[EslEvent]:
+        """Every queued event (at least one, at most `max_events`), oldest first; for batch consumers."""
+        if not self._events:
+            await self._wait_for_events()
+        events = self._events
+        batch = [events.popleft() for _ in range(min(max_events, len(events)))]
+        self._maybe_resume()
+        return batch
+
+    async def _wait_for_events(self) -> None:
         while not self._events:
             if self.closed.done():
                 raise self.closed.result()
             self._waiter = self._loop.create_future()
             await self._waiter
-        event = self._events.popleft()
+
+    def _maybe_resume(self) -> None:
         if self._paused and len(self._events) <= self._limit // 2 and self._transport is not None:
             self._paused = False
             self._transport.resume_reading()
-        return event
 
     @property
     def queued_events(self) -> int:
@@ -377,10 +394,14 @@ class EslClient:
 
     async def next_event(self) -> EslEvent:
         """Next event from whichever connection is current; waits through reconnects."""
+        return (await self.next_events(1))[0]
+
+    async def next_events(self, max_events: int = 1000) -> list[EslEvent]:
+        """Queued events of the current connection (at least one); waits through reconnects."""
         while True:
             conn = await self.wait_connected()
             try:
-                return await conn.next_event()
+                return await conn.next_events(max_events)
             except ConnectionLost:
                 continue
 

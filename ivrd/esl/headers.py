@@ -117,7 +117,11 @@ def parse_header_lines(block: bytes, what: str) -> Headers:
 
 
 def _fast_header_block(block: bytes) -> Headers | None:
-    """C-speed decode of a faithful header block (see module docstring); None when not applicable."""
+    """C-speed decode of a faithful, bodiless header block (see module docstring); None otherwise.
+
+    The block may end after its last header line or with the blank line after it. A blank
+    line anywhere else (an inner body follows) leaves an empty name, so it is refused too.
+    """
     if b"\\" in block or b"\x00" in block:
         return None
     try:
@@ -126,7 +130,12 @@ def _fast_header_block(block: bytes) -> Headers | None:
         return None
     # "Name: value\n" became "Name", "", "value": any line without exactly ': ' breaks the pattern
     parts = decoded.decode("utf-8", "replace").split("\x00")
-    if len(parts) % 3 != 1 or parts.pop():
+    tail = len(parts) % 3
+    if tail == 1 and not parts[-1]:
+        parts.pop()
+    elif tail == 2 and not parts[-1] and not parts[-2]:
+        del parts[-2:]
+    else:
         return None
     names = parts[0::3]
     if any(parts[1::3]) or "" in names:
@@ -136,6 +145,13 @@ def _fast_header_block(block: bytes) -> Headers | None:
 
 def parse_event_plain(payload: bytes) -> tuple[Headers, str]:
     """Parse a text/event-plain payload into (headers, body); body is '' when absent."""
+    headers = _fast_header_block(payload)
+    if headers is not None:
+        names = headers.names()
+        if names and names[-1] == "Content-Length" and headers.values()[-1] != "0":
+            length_text = headers.values()[-1]
+            raise RemoteProtocolError(f"event Content-Length says {length_text} bytes but none follow")
+        return headers, ""
     end = payload.find(b"\n\n")
     if end < 0:
         block = payload if payload.endswith(b"\n") else payload + b"\n"
@@ -143,9 +159,13 @@ def parse_event_plain(payload: bytes) -> tuple[Headers, str]:
     else:
         block = payload[: end + 1]
         rest = payload[end + 2 :]
-    headers = _fast_header_block(block) if block.endswith(b"\n") else None
+    headers = _fast_header_block(block) if rest else None
     if headers is None:
         headers = parse_header_lines(block, "event")
+    return headers, _inner_body(headers, rest)
+
+
+def _inner_body(headers: Headers, rest: bytes) -> str:
     names = headers.names()
     length_text = None
     if names and names[-1] == "Content-Length":
@@ -155,14 +175,14 @@ def parse_event_plain(payload: bytes) -> tuple[Headers, str]:
     if length_text is None:
         if rest:
             raise RemoteProtocolError(f"event has {len(rest)} bytes after its headers but no Content-Length")
-        return headers, ""
+        return ""
     if not length_text.isdigit():
         raise RemoteProtocolError(f"event Content-Length is not a number: {length_text[:40]!r}")
     if int(length_text) != len(rest):
         raise RemoteProtocolError(
             f"event Content-Length says {length_text} bytes but {len(rest)} bytes follow its headers"
         )
-    return headers, rest.decode("utf-8", "replace")
+    return rest.decode("utf-8", "replace")
 
 
 def _json_value(value: object) -> str:
