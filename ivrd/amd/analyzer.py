@@ -10,7 +10,7 @@ from ivrd.amd.greeting import GreetingTracker, Verdict
 from ivrd.amd.params import FRAME_MS, SUPPORTED_RATES_HZ, AmdParams
 from ivrd.amd.result import AmdDecision, AmdResult, AmdStage
 from ivrd.amd.tones import Beep, ToneTracker, fax_tone
-from ivrd.amd.voice import NoiseFloor, VoiceDetector
+from ivrd.amd.voice import CLICK_CREST_DB, NoiseFloor, VoiceDetector
 
 Audio = bytes | bytearray | memoryview | npt.NDArray[np.int16]
 
@@ -105,10 +105,11 @@ class AmdAnalyzer:
         return decided
 
     def _step(self, features: FrameFeatures) -> list[AmdDecision]:
-        level_db, flatness, peak_hz, dominance = features
+        level_db, flatness, peak_hz, dominance, crest_db = features
         floor_db = self._floor.update(level_db)
         tonal = self._tones.is_tonal(level_db, floor_db, dominance)
-        speech = not tonal and self._voice.is_speech(level_db, floor_db, flatness, self._speaking)
+        speech = not tonal and crest_db < CLICK_CREST_DB
+        speech = speech and self._voice.is_speech(level_db, floor_db, flatness, self._speaking)
         self._speaking = speech
         beep = self._tones.update(self._frame, tonal, peak_hz, level_db)
         self._frame += 1

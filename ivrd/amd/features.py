@@ -12,7 +12,7 @@ from ivrd.amd.params import FRAME_MS
 
 FULL_SCALE_DB = 20.0 * math.log10(32768.0)
 LEVEL_FLOOR_DB = -100.0
-SPECTRAL_MIN_DB = -56.0  # quieter frames are neither speech nor tone: no spectrum needed
+SPECTRAL_MIN_DB = -60.0  # quieter frames are neither speech nor tone: no spectrum needed
 BAND_LOW_HZ = 200.0
 BAND_HIGH_HZ = 3800.0
 PEAK_HALF_WIDTH_BINS = 2
@@ -28,14 +28,16 @@ class FrameFeatures(NamedTuple):
     ``level_db`` is the frame's RMS in dBFS; ``flatness`` the spectral flatness (0 tonal .. 1
     white) in 200-3800 Hz; ``peak_hz`` the interpolated strongest frequency and ``dominance``
     the share of band energy within 2 bins of it, both over a 40 ms Hann window ending with the
-    frame (25 Hz bins at either rate). Frames quieter than -56 dBFS get no spectrum
-    (flatness 1, dominance 0).
+    frame (25 Hz bins at either rate); ``crest_db`` the peak-to-RMS ratio of the frame (about
+    9-12 dB for speech, over 18 dB for a click). Frames quieter than -60 dBFS get no spectrum
+    (flatness 1, dominance 0, crest 0).
     """
 
     level_db: float
     flatness: float
     peak_hz: float
     dominance: float
+    crest_db: float
 
 
 class FeatureExtractor:
@@ -61,7 +63,7 @@ class FeatureExtractor:
         level_db = max(10.0 * math.log10(power + 1e-6) - FULL_SCALE_DB, LEVEL_FLOOR_DB)
         previous, self._previous = self._previous, frame
         if level_db < SPECTRAL_MIN_DB:
-            return FrameFeatures(level_db, QUIET_FLATNESS, 0.0, 0.0)
+            return FrameFeatures(level_db, QUIET_FLATNESS, 0.0, 0.0, 0.0)
         window = np.concatenate((previous, frame))
         spectrum = np.fft.rfft(window * self._window)[self._band_lo : self._band_hi]
         band = np.square(np.abs(spectrum)) + 1e-3
@@ -72,7 +74,9 @@ class FeatureExtractor:
         low, high = max(0, peak - PEAK_HALF_WIDTH_BINS), min(width, peak + PEAK_HALF_WIDTH_BINS + 1)
         dominance = float(band[low:high].sum()) / total
         peak_hz = (self._band_lo + peak + _peak_offset(band, peak, width)) * self._bin_hz
-        return FrameFeatures(level_db, flatness, peak_hz, dominance)
+        peak_sample = max(float(frame.max()) - mean, mean - float(frame.min()))
+        crest_db = 10.0 * math.log10(peak_sample * peak_sample / power) if power > 0 else 0.0
+        return FrameFeatures(level_db, flatness, peak_hz, dominance, crest_db)
 
 
 def _peak_offset(values: Spectrum, peak: int, width: int) -> float:

@@ -28,7 +28,7 @@ class AmdParams:
     - ``min_word_length_ms``, ``between_words_silence_ms``: what a word is (activity of at least
       the first, gaps shorter than the second).
     - ``maximum_word_length_ms``: one word this long is a machine (MAXWORDLENGTH).
-    - ``silence_threshold``: app_amd's mean |sample| threshold; a quarter of it is the quietest
+    - ``silence_threshold``: app_amd's mean |sample| threshold; an eighth of it is the quietest
       level ever taken as speech (the adaptive noise floor decides above that).
 
     The analyzer's own: ``short_greeting_ms`` / ``short_greeting_silence_ms``: a greeting of at

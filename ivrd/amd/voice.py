@@ -13,6 +13,8 @@ FLAT_NOISE = 0.45
 CLEARLY_ABOVE_FLOOR_DB = 18.0
 RMS_PER_MEAN_ABS = 1.3
 HYSTERESIS_DB = 3.0
+BELOW_LOUDEST_DB = 27.0  # this far under the loudest speech heard is background, not the speaker
+CLICK_CREST_DB = 18.0  # a frame this much peakier than its RMS is a click, not speech
 NOISE_SWING_ALPHA = 0.05
 SWING_AFTER_FRAMES = 10  # measured in pauses of 200 ms or more, away from speech tails
 STEADY_SWING_DB = 2.0  # a steady hiss or hum stays within this of its floor
@@ -63,26 +65,35 @@ class VoiceDetector:
 
     Loud frames count unless they are as flat as hiss. "Loud" is speech_margin_db over the floor,
     plus more when the background itself fluctuates (distant voices, traffic): the margin grows
-    with how far the background's frames usually rise above the floor. Frames
+    with how far the background's frames usually rise above the floor; and frames 25 dB or more
+    under the loudest speech heard so far are background (a radio, a room) rather than the
+    speaker. Frames
     only a few dB over a hissing floor count when their spectrum is much less flat than the
-    noise's (voiced speech has formants and harmonics, hiss and crackle do not). Nothing below a
-    quarter of app_amd's silence_threshold counts.
+    noise's (voiced speech has formants and harmonics, hiss and crackle do not). Nothing below an
+    eighth of app_amd's silence_threshold counts.
     """
 
     def __init__(self, params: AmdParams) -> None:
         self._margin_db = params.speech_margin_db
-        quietest = max(params.silence_threshold / 4.0, 1.0) * RMS_PER_MEAN_ABS
+        quietest = max(params.silence_threshold / 8.0, 1.0) * RMS_PER_MEAN_ABS
         self.min_speech_db = 20.0 * math.log10(quietest / 32768.0)
         self.noise_flatness = 0.0
         self._quiet_frames = 0
+        self.loudest_speech_db = -math.inf
         self.noise_swing_db = 0.0  # how far the background's frames rise over the floor, on average
 
     def is_speech(self, level_db: float, floor_db: float, flatness: float, speaking: bool) -> bool:
         """``speaking``: the previous frame was speech, which lowers the margin (hysteresis)."""
         above_db = level_db - floor_db
         self._track_background(level_db, above_db, flatness, speaking)
-        if level_db < self.min_speech_db:
+        if level_db < self.min_speech_db or level_db < self.loudest_speech_db - BELOW_LOUDEST_DB:
             return False
+        if self._is_speech(above_db, flatness, speaking):
+            self.loudest_speech_db = max(self.loudest_speech_db, level_db)
+            return True
+        return False
+
+    def _is_speech(self, above_db: float, flatness: float, speaking: bool) -> bool:
         margin_db = self._margin_db + SWING_WEIGHT * self.noise_swing_db
         if speaking:
             margin_db -= HYSTERESIS_DB

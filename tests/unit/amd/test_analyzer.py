@@ -191,3 +191,20 @@ def test_bytearray_and_memoryview_chunks_are_accepted() -> None:
     analyzer = AmdAnalyzer(RATE)
     decisions = analyzer.feed(bytearray(data[:3001])) + analyzer.feed(memoryview(data)[3001:])
     assert [d.result for d in decisions] == [AmdResult.HUMAN]
+
+
+def test_clicks_on_a_silent_line_are_not_speech() -> None:
+    samples = pcm(silence(6.0)).astype(np.float64)
+    rng = np.random.default_rng(5)
+    samples[rng.integers(0, samples.size, 150)] += 6000.0
+    clicks = np.clip(samples, -32768, 32767).astype(np.int16)
+    assert [d.result for d in analyse(clicks)] == [AmdResult.UNKNOWN]
+
+
+def test_a_person_over_quiet_pulsing_music_is_still_a_person() -> None:
+    t = np.arange(round(4.0 * RATE)) / RATE
+    bed = sum(np.sin(2 * np.pi * hz * t) for hz in (262.0, 330.0, 392.0)) * np.exp(-((t * 3) % 1.5))
+    bed = bed / np.sqrt(np.mean(bed**2)) * 32768 * 10 ** (-48 / 20)
+    voice = np.concatenate([silence(0.4), speech(0.5, seed=2, dbfs=-16), silence(3.1)])
+    decisions = analyse(pcm(voice + bed))
+    assert [d.result for d in decisions] == [AmdResult.HUMAN]
