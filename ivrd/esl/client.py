@@ -83,9 +83,8 @@ class EslConnection:
                 reply = (await conn._send(commands.auth(password))).reply_text
         except TimeoutError:
             conn.close()
-            raise ConnectionLost(
-                f"no Event Socket greeting from {host}:{port} within {connect_timeout_s} s "
-                "(esl.connect_timeout_s)") from None
+            raise ConnectionLost(f"no Event Socket greeting from {host}:{port} within "
+                                 f"{connect_timeout_s} s (esl.connect_timeout_s)") from None
         except BaseException:
             conn.close()
             raise
@@ -140,37 +139,21 @@ class EslConnection:
     # -- events ---------------------------------------------------------------------------------
     async def next_event(self) -> EslEvent:
         """The next event in arrival order; ConnectionLost once the link is gone and the queue empty."""
-        if not self._events:
-            await self._wait_for_events()
-        event = self._events.popleft()
-        if self._paused:
-            self._maybe_resume()
-        return event
+        return (await self.next_events(1))[0]
 
     async def next_events(self, max_events: int = 1000) -> list[EslEvent]:
         """Every queued event (at least one, at most `max_events`), oldest first; for batch consumers."""
-        if not self._events:
-            await self._wait_for_events()
         events = self._events
-        batch = [events.popleft() for _ in range(min(max_events, len(events)))]
-        self._maybe_resume()
-        return batch
-
-    async def _wait_for_events(self) -> None:
-        while not self._events:
+        while not events:
             if self.closed.done():
                 raise self.closed.result()
             self._waiter = self._loop.create_future()
             await self._waiter
-
-    def _maybe_resume(self) -> None:
-        if self._paused and len(self._events) <= self._limit // 2 and self._transport is not None:
+        batch = [events.popleft() for _ in range(min(max_events, len(events)))]
+        if self._paused and len(events) <= self._limit // 2 and self._transport is not None:
             self._paused = False
             self._transport.resume_reading()
-
-    @property
-    def queued_events(self) -> int:
-        return len(self._events)
+        return batch
 
     @property
     def is_closed(self) -> bool:
@@ -195,40 +178,51 @@ class EslConnection:
 
     def _data_received(self, data: bytes) -> None:
         self._last_rx_s = self._loop.time()
+        error: RemoteProtocolError | None = None
         try:
             frames = self._codec.feed(data)
         except RemoteProtocolError as exc:
-            for frame in exc.frames:
-                self._dispatch(frame)  # type: ignore[arg-type]
-            log.warning("Event Socket protocol error, dropping the connection: %s", exc)
-            self._fail(ConnectionLost(f"malformed data from FreeSWITCH: {exc}"))
-            return
+            frames, error = exc.frames, exc  # type: ignore[assignment]
+        events = self._events
+        queued = len(events)
         for frame in frames:
-            self._dispatch(frame)
+            event = frame.event
+            if event is None:
+                self._dispatch_reply(frame)
+            elif not (self._jobs and self._resolve_job(event)):
+                events.append(event)
+        if len(events) > queued:
+            self._events_arrived(len(events) - queued)
+        if error is not None:
+            log.warning("Event Socket protocol error, dropping the connection: %s", error)
+            self._fail(ConnectionLost(f"malformed data from FreeSWITCH: {error}"))
 
-    def _dispatch(self, frame: Frame) -> None:
-        event = frame.event
-        if event is not None:
-            self.events_received += 1
-            if self.core_uuid is None:
-                self.core_uuid = event.headers.get("Core-UUID")
-            if self._jobs and event.name == EventName.BACKGROUND_JOB:
-                job = self._jobs.pop(event.headers.get("Job-UUID") or "", None)
-                if job is not None:
-                    if not job.done():
-                        job.set_result(BackgroundJob(event))
-                    return
-            self._events.append(event)
-            if self._waiter is not None:
-                if not self._waiter.done():
-                    self._waiter.set_result(None)
-                self._waiter = None
-            if len(self._events) >= self._limit and not self._paused and self._transport is not None:
-                self._paused = True
-                self.read_pauses += 1
-                self.max_queue_depth = max(self.max_queue_depth, len(self._events))
-                self._transport.pause_reading()
-            return
+    def _events_arrived(self, count: int) -> None:
+        self.events_received += count
+        if self.core_uuid is None:
+            self.core_uuid = self._events[-1].headers.get("Core-UUID")
+        if self._waiter is not None:
+            if not self._waiter.done():
+                self._waiter.set_result(None)
+            self._waiter = None
+        depth = len(self._events)
+        self.max_queue_depth = max(self.max_queue_depth, depth)
+        if depth >= self._limit and not self._paused and self._transport is not None:
+            self._paused = True
+            self.read_pauses += 1
+            self._transport.pause_reading()
+
+    def _resolve_job(self, event: EslEvent) -> bool:
+        if event.name != EventName.BACKGROUND_JOB:
+            return False
+        job = self._jobs.pop(event.headers.get("Job-UUID") or "", None)
+        if job is None:
+            return False
+        if not job.done():
+            job.set_result(BackgroundJob(event))
+        return True
+
+    def _dispatch_reply(self, frame: Frame) -> None:
         kind = frame.content_type
         if kind in _REPLY_TYPES:
             if not self._replies:
@@ -324,23 +318,22 @@ class EslClient:
                 if self._on_connect_failed is not None:
                     self._on_connect_failed(exc)
                 attempt += 1
-                delay_s = reconnect_delay_s(attempt, initial_s=self._initial_s, max_s=self._max_s,
-                                            jitter_fraction=0.25, random_unit=random.random())
-                log.warning("Event Socket connect to %s:%s failed (%s); retry in %.1f s",
-                            self.host, self.port, exc, delay_s)
-                await asyncio.sleep(delay_s)
+                log.warning("Event Socket connect to %s:%s failed: %s", self.host, self.port, exc)
+                await self._back_off(attempt)
                 continue
             attempt = 0
             lost = await conn.closed
             self._connected.clear()
             self.last_error = lost
-            if self._on_disconnected is not None and not self._stopping:
-                self._on_disconnected(lost)
             if not self._stopping:
                 log.warning("Event Socket link lost: %s", lost)
-                attempt = 1
-                await asyncio.sleep(reconnect_delay_s(attempt, initial_s=self._initial_s, max_s=self._max_s,
-                                                      jitter_fraction=0.25, random_unit=random.random()))
+                if self._on_disconnected is not None:
+                    self._on_disconnected(lost)
+                await self._back_off(1)
+
+    async def _back_off(self, attempt: int) -> None:
+        await asyncio.sleep(reconnect_delay_s(attempt, initial_s=self._initial_s, max_s=self._max_s,
+                                              jitter_fraction=0.25, random_unit=random.random()))
 
     async def _connect(self) -> EslConnection:
         conn = await EslConnection.open(

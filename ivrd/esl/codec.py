@@ -55,13 +55,21 @@ class EslEvent:
 class Frame:
     """One frame of the stream: outer headers, raw body bytes and, for events, the parsed event."""
 
-    __slots__ = ("body", "content_type", "event", "headers")
+    __slots__ = ("_headers", "body", "content_type", "event")
 
-    def __init__(self, content_type: str, headers: Headers, body: bytes, event: EslEvent | None) -> None:
+    def __init__(self, content_type: str, headers: Headers | None, body: bytes,
+                 event: EslEvent | None) -> None:
         self.content_type = content_type
-        self.headers = headers
+        self._headers = headers  # None: the standard event-plain pair, built when first asked for
         self.body = body
         self.event = event
+
+    @property
+    def headers(self) -> Headers:
+        if self._headers is None:
+            self._headers = Headers(["Content-Length", "Content-Type"],
+                                    [str(len(self.body)), self.content_type])
+        return self._headers
 
     @property
     def reply_text(self) -> str:
@@ -218,8 +226,7 @@ class EslCodec:
                     break
                 body = buf[body_start:body_end]
                 event_headers, event_body = parse_event_plain(body)
-                outer = Headers(["Content-Length", "Content-Type"], [str(length), EVENT_PLAIN])
-                frames.append(Frame(EVENT_PLAIN, outer, body, EslEvent(event_headers, event_body)))
+                frames.append(Frame(EVENT_PLAIN, None, body, EslEvent(event_headers, event_body)))
                 pos = body_end
                 continue
             headers = _parse_outer_headers(buf[pos:end])
