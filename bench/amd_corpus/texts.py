@@ -85,7 +85,9 @@ MACHINE_SENTENCES = [
     ],
 ]
 SHORT_MACHINE = [
-    "Please leave a message.", "Leave a message after the tone.", "{name}, leave a message.",
+    "Please leave a message.",
+    "Leave a message after the tone.",
+    "{name}, leave a message.",
     "Hey, it's {name}. Leave a message.",
 ]
 CARRIER = [
