@@ -142,3 +142,17 @@ def test_api_root_lists_the_route_families(alice: Caller) -> None:
     root = alice.get("/rest-api/").json
     assert root["campaigns"] == "http://falconframework.org/rest-api/campaigns/"
     assert {"audio-files", "survey-template", "section-template", "phonebook", "gateway"} <= set(root)
+
+
+def test_links_use_api_base_url_when_set(database: Any, settings: Any, caller: Any) -> None:
+    from dataclasses import replace
+
+    from api.app import create_app
+
+    alice = caller("alice")
+    proxied = replace(settings, api=replace(settings.api, base_url="https://ivr.example.com/"))
+    client = falcon.testing.TestClient(create_app(proxied, database))
+    created = client.simulate_post("/rest-api/phonebook/", json={"name": "pb"}, headers=alice.headers)
+    assert created.json["url"] == f"https://ivr.example.com/rest-api/phonebook/{created.json['id']}/"
+    assert created.headers["location"] == created.json["url"]
+    assert created.json["user"] == f"https://ivr.example.com/rest-api/users/{alice.user.id}/"
