@@ -120,3 +120,29 @@ def test_legs_end_when_the_link_drops_and_their_calls_are_hung_up_politely_on_re
             assert h.apps[uuid][-2][1].endswith("technical_difficulties.wav")
 
     asyncio.run(main())
+
+
+def test_stopping_mid_call_commits_the_answers_so_far_and_leaves_the_call_to_freeswitch(
+        database: peewee.Database, tmp_path: Path) -> None:
+    async def main() -> None:
+        async with running(tmp_path) as h:
+            b = SurveyBuilder(h.media_root)
+            choice = b.section(2, "Colour?", key_1="Red", audiofile=b.audio("colour"))
+            long = b.play("Long", audiofile=b.audio("long", duration_ms=5000))
+            b.goto(choice, "1", long)
+            uuid = await h.call(b.survey.id, Callee(dtmf=("1",), dtmf_delay_ms=20))
+            async with asyncio.timeout(WAIT_S):
+                while not _playing(h.sim, uuid):
+                    await asyncio.sleep(0.01)
+            h.daemon.stop()
+            outcome = await h.finished(uuid)
+            assert outcome.reason == "daemon stopping"
+            assert uuid in h.sim.channels  # FreeSWITCH keeps the call
+            assert Result.get(Result.section == choice.id).response == "Red"
+
+    asyncio.run(main())
+
+
+def _playing(sim: SimFreeSwitch, uuid: str) -> bool:
+    channel = sim.channels.get(uuid)
+    return channel is not None and any(app == "playback" for app, *_ in channel.app_stack)
