@@ -68,7 +68,7 @@ class AmdParams:
     beep_min_hz: float = 400.0
     beep_max_hz: float = 2500.0
     beep_confirm_ms: int = 160
-    tone_dominance_min: float = 0.9
+    tone_dominance_min: float = 0.8
     fax_cng_min_ms: int = 400
     fax_ced_min_ms: int = 500
 

@@ -61,6 +61,15 @@ def test_beeps_of_usual_pitches_are_found(hz: float) -> None:
     assert decisions[-1].beep_end_ms is not None and abs(decisions[-1].beep_end_ms - 5750) <= 50
 
 
+@pytest.mark.parametrize("hz", [440.0, 1000.0])
+def test_a_square_wave_beep_with_its_harmonics_is_found(hz: float) -> None:
+    t = np.arange(round(0.4 * RATE)) / RATE
+    square = np.sign(np.sin(2 * np.pi * hz * t)) * 32768 * 10 ** (-20 / 20)
+    decisions = analyse(pcm(speech(5.0, seed=5), silence(0.5), square, silence(2.0)))
+    assert decisions[-1].result is AmdResult.MACHINE_END_BEEP
+    assert decisions[-1].beep_end_ms is not None and abs(decisions[-1].beep_end_ms - 5900) <= 50
+
+
 def test_a_greeting_without_beep_ends_on_silence() -> None:
     samples = pcm(speech(6.0, seed=6), silence(4.0))
     decisions = analyse(samples)
