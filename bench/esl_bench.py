@@ -7,7 +7,8 @@ framing-only loop, a naive decode-then-split parser, stdlib json over event-json
 their packages import in one of the given virtualenvs, libesl (FreeSWITCH-ESL-Python),
 greenswitch and Genesis. Contenders run round-robin for --rounds rounds (the machine
 may be shared); the best round of each is reported with ratios against libesl and
-framing-only. ivrd's decoded values are checked against the source values (value_chars).
+framing-only, plus events per CPU-second of the consumer process (less sensitive to other
+load on a shared machine). ivrd's decoded values are checked against the source values (value_chars).
 """
 
 from __future__ import annotations
@@ -60,8 +61,9 @@ def _run(name: str, argv: list[str], timeout_s: float) -> dict[str, float] | str
     if done.returncode != 0 or len(lines) < 2 or not lines[-1].endswith("events/s"):
         return f"failed: {(done.stderr or done.stdout).strip().splitlines()[-1:]}"
     fields = dict(item.split("=") for item in lines[-2].split())
-    return {"events": float(fields["events"]), "value_chars": float(fields["value_chars"]),
-            "rate": float(lines[-1].split()[0])}
+    events = float(fields["events"])
+    return {"events": events, "value_chars": float(fields["value_chars"]),
+            "rate": float(lines[-1].split()[0]), "cpu_rate": events / max(float(fields["cpu_seconds"]), 1e-9)}
 
 
 def main() -> None:
@@ -115,17 +117,19 @@ def _report(results: dict[str, dict[str, float] | str], expected_events: int, pl
     libesl, framing = rate("libesl"), rate("framing-only")
     print(f"\n{expected_events} events per contender, 100-180 headers each; CPU {os.cpu_count()} cores, "
           f"Python {sys.version.split()[0]}")
-    print(f"{'contender':28s} {'events/s':>10s} {'vs libesl':>10s} {'vs framing':>11s}  check")
+    print(f"{'contender':28s} {'events/s':>10s} {'vs libesl':>10s} {'vs framing':>11s} "
+          f"{'per CPU-s':>10s}  check")
     for name, found in results.items():
         if isinstance(found, str):
-            print(f"{name:28s} {'-':>10s} {'':>10s} {'':>11s}  {found}")
+            print(f"{name:28s} {'-':>10s} {'':>10s} {'':>11s} {'':>10s}  {found}")
             continue
         check = "all events" if found["events"] == expected_events else f"only {found['events']:.0f} events"
         if name == "ivrd client":
             check += ", every value decoded" if found["value_chars"] == plain_chars else ", VALUE MISMATCH"
         vs_libesl = f"{found['rate'] / libesl:.2f}x" if libesl else "-"
         vs_framing = f"{found['rate'] / framing:.3f}x" if framing else "-"
-        print(f"{name:28s} {found['rate']:10.0f} {vs_libesl:>10s} {vs_framing:>11s}  {check}")
+        print(f"{name:28s} {found['rate']:10.0f} {vs_libesl:>10s} {vs_framing:>11s} {found['cpu_rate']:10.0f}"
+              f"  {check}")
 
 
 if __name__ == "__main__":

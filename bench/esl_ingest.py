@@ -16,9 +16,10 @@ from ivrd.esl.client import EslConnection
 END_SUBCLASS = "bench::end"
 
 
-async def ingest(host: str, port: int, password: str) -> tuple[int, int, float]:
+async def ingest(host: str, port: int, password: str) -> tuple[int, int, float, float]:
     conn = await EslConnection.open(host, port, password, event_queue_limit=20_000)
     started_s = time.perf_counter()  # from subscription to the end marker, as every contender
+    started_cpu_s = time.process_time()
     await conn.subscribe(["ALL"])
     count = 0
     value_chars = 0
@@ -32,15 +33,16 @@ async def ingest(host: str, port: int, password: str) -> tuple[int, int, float]:
             value_chars += sum(map(len, values))
             count += 1
     elapsed_s = time.perf_counter() - started_s
+    cpu_s = time.process_time() - started_cpu_s
     conn.close()
-    return count, value_chars, elapsed_s
+    return count, value_chars, elapsed_s, cpu_s
 
 
 def main() -> None:
     if len(sys.argv) != 4:
         sys.exit("usage: esl_ingest.py HOST PORT PASSWORD")
-    count, value_chars, elapsed_s = asyncio.run(ingest(sys.argv[1], int(sys.argv[2]), sys.argv[3]))
-    print(f"events={count} value_chars={value_chars} seconds={elapsed_s:.3f}")
+    count, value_chars, elapsed_s, cpu_s = asyncio.run(ingest(sys.argv[1], int(sys.argv[2]), sys.argv[3]))
+    print(f"events={count} value_chars={value_chars} seconds={elapsed_s:.3f} cpu_seconds={cpu_s:.3f}")
     print(f"{count / elapsed_s:.0f} events/s")
 
 
