@@ -4,6 +4,7 @@ supervisor (EslClient). The only module of ivrd.esl that does I/O or reads the c
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
 import uuid
@@ -22,21 +23,7 @@ ALWAYS_SUBSCRIBED = (EventName.BACKGROUND_JOB, EventName.HEARTBEAT)
 _REPLY_TYPES = frozenset((codec.COMMAND_REPLY, codec.API_RESPONSE, codec.AUTH_REQUEST))
 
 
-class _Protocol(asyncio.Protocol):
-    def __init__(self, connection: EslConnection) -> None:
-        self.connection = connection
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.connection._transport = transport  # type: ignore[assignment]
-
-    def data_received(self, data: bytes) -> None:
-        self.connection._data_received(data)
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self.connection._fail(ConnectionLost(f"connection closed by FreeSWITCH{f': {exc}' if exc else ''}"))
-
-
-class EslConnection:
+class EslConnection(asyncio.Protocol):
     """One inbound Event Socket connection: FIFO replies, bgapi jobs by Job-UUID, a bounded event queue.
 
     Overflow policy: when `event_queue_limit` events wait unconsumed, reading from the socket
@@ -76,7 +63,7 @@ class EslConnection:
         greeting = conn._expect_reply()
         try:
             async with asyncio.timeout(connect_timeout_s):
-                await conn._loop.create_connection(lambda: _Protocol(conn), host, port)
+                await conn._loop.create_connection(lambda: conn, host, port)
                 frame = await greeting
                 if frame.content_type != codec.AUTH_REQUEST:
                     raise RemoteProtocolError(f"expected auth/request first, got {frame.content_type}")
@@ -96,7 +83,6 @@ class EslConnection:
         conn._arm_watchdog()
         return conn
 
-    # -- commands -------------------------------------------------------------------------------
     async def api(self, command: str) -> str:
         """Run `api <command>`; the api/response body. Replies come back in command order."""
         return (await self._send(commands.api(command))).text
@@ -136,7 +122,6 @@ class EslConnection:
     async def delete_filter(self, header: str, value: str) -> None:
         await self.command(commands.filter_delete(header, value))
 
-    # -- events ---------------------------------------------------------------------------------
     async def next_event(self) -> EslEvent:
         """The next event in arrival order; ConnectionLost once the link is gone and the queue empty."""
         return (await self.next_events(1))[0]
@@ -162,7 +147,6 @@ class EslConnection:
     def close(self, reason: str = "closed by ivrd") -> None:
         self._fail(ConnectionLost(reason))
 
-    # -- internals ------------------------------------------------------------------------------
     def _expect_reply(self) -> asyncio.Future[Frame]:
         if self.closed.done():
             raise self.closed.result()
@@ -176,7 +160,13 @@ class EslConnection:
         self._transport.write(data)
         return future
 
-    def _data_received(self, data: bytes) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self._transport = transport  # type: ignore[assignment]
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._fail(ConnectionLost(f"connection closed by FreeSWITCH{f': {exc}' if exc else ''}"))
+
+    def data_received(self, data: bytes) -> None:
         self._last_rx_s = self._loop.time()
         error: RemoteProtocolError | None = None
         try:
@@ -296,6 +286,7 @@ class EslClient:
         self._current: EslConnection | None = None
         self._connected = asyncio.Event()
         self._stopping = False
+        self._stopped = asyncio.Event()
         self.connects = 0
         self.last_error: BaseException | None = None
 
@@ -332,8 +323,11 @@ class EslClient:
                 await self._back_off(1)
 
     async def _back_off(self, attempt: int) -> None:
-        await asyncio.sleep(reconnect_delay_s(attempt, initial_s=self._initial_s, max_s=self._max_s,
-                                              jitter_fraction=0.25, random_unit=random.random()))
+        """Wait before reconnecting; stop() cuts the wait short."""
+        delay_s = reconnect_delay_s(attempt, initial_s=self._initial_s, max_s=self._max_s,
+                                    jitter_fraction=0.25, random_unit=random.random())
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopped.wait(), delay_s)
 
     async def _connect(self) -> EslConnection:
         conn = await EslConnection.open(
@@ -350,7 +344,11 @@ class EslClient:
         self.connects += 1
         self._connected.set()
         if self._on_connected is not None:
-            await self._on_connected(conn)
+            try:
+                await self._on_connected(conn)
+            except BaseException:
+                conn.close("the on_connected hook failed")
+                raise
         return conn
 
     async def wait_connected(self) -> EslConnection:
@@ -400,5 +398,6 @@ class EslClient:
 
     async def stop(self) -> None:
         self._stopping = True
+        self._stopped.set()
         if self._current is not None:
             self._current.close("client stopped")

@@ -212,3 +212,32 @@ def test_unreachable_server_is_retried_with_backoff_until_it_appears() -> None:
         await client.stop()
         await runner
     run(scenario)
+
+
+def test_stop_cuts_a_long_back_off_short() -> None:
+    async def scenario(fake: FakeFreeSwitch) -> None:
+        port = fake.port
+        await fake.stop()
+        failed = asyncio.Event()
+        client = EslClient("127.0.0.1", port, "ClueCon", reconnect_initial_s=60.0,
+                           on_connect_failed=lambda exc: failed.set())
+        runner = asyncio.create_task(client.run())
+        await failed.wait()
+        await client.stop()
+        await asyncio.wait_for(runner, 5.0)  # not the 45-60 s back-off
+    run(scenario)
+
+
+def test_a_failing_on_connected_hook_closes_that_connection() -> None:
+    async def scenario(fake: FakeFreeSwitch) -> None:
+        opened: list[EslConnection] = []
+
+        async def on_connected(conn: EslConnection) -> None:
+            opened.append(conn)
+            raise RuntimeError("reconciliation bug")
+
+        client = client_for(fake, on_connected=on_connected)
+        with pytest.raises(RuntimeError, match="reconciliation bug"):
+            await client.run()
+        assert opened and opened[0].is_closed
+    run(scenario)
