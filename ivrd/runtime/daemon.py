@@ -118,7 +118,7 @@ class Daemon:
         if handle_signals:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, self._on_signal, signum)
-        Path(self.dispatcher_media_dir()).mkdir(parents=True, exist_ok=True)
+        Path(self.recordings_dir()).mkdir(parents=True, exist_ok=True)
         self.client = self._new_client()  # with every event name subscribed so far
         gc.freeze()  # startup objects never need collecting: keeps full collections short under load
         self.db.start()
@@ -145,7 +145,7 @@ class Daemon:
             await asyncio.to_thread(self.db.stop)
             log.info("stopped; %d database batches committed", self.db.batches_committed)
 
-    def dispatcher_media_dir(self) -> str:
+    def recordings_dir(self) -> str:
         return str(Path(self.settings.media.root).resolve() / self.settings.media.recordings_dir)
 
     def _on_signal(self, signum: int) -> None:
