@@ -318,10 +318,10 @@ def main() -> int:
     parser.add_argument("--rate", type=int, choices=[8000, 16000], default=8000)
     parser.add_argument("--scale", type=float, default=1.0, help="multiply the number of files per scenario")
     args = parser.parse_args()
-    missing = sig.have_tools()
+    missing = sig.have_tools(texts.VOICES[args.split])
     if missing:
         print(
-            f"make_corpus: missing tools: {', '.join(missing)} (apt-get install espeak-ng sox)",
+            f"make_corpus: missing tools: {', '.join(missing)} (apt-get install {' '.join(missing)})",
             file=sys.stderr,
         )
         return 2

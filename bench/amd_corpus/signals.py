@@ -14,9 +14,10 @@ import soundfile
 FloatAudio = np.ndarray
 
 
-def have_tools() -> list[str]:
-    """Names of the required command-line tools that are missing."""
-    return [tool for tool in ("espeak-ng", "sox") if shutil.which(tool) is None]
+def have_tools(voices: list[str]) -> list[str]:
+    """Names of the command-line tools these voices need that are missing."""
+    tools = ["espeak-ng", "sox"] + (["flite"] if any(v.startswith("flite:") for v in voices) else [])
+    return [tool for tool in tools if shutil.which(tool) is None]
 
 
 class Speaker:
