@@ -11,6 +11,8 @@ Registration points for other components (the campaign dialer):
 - `on_hangup_complete(callback)`: called with every CHANNEL_HANGUP_COMPLETE (CDR variables).
 - `add_event_hook(name, callback)`: called with every event of that name before dispatch.
 - `on_leg_finished(callback)`: called with each leg's LegOutcome.
+- `feed_input(uuid, survey_input)`: inputs from other components, e.g. AmdDecided for a leg whose
+  CallContext has `wait_for_amd` (the survey waits for it, at most `amd_wait_ms`).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from ivrd.runtime.survey_store import (
     inbound_campaign,
     inbound_survey_id,
 )
+from ivrd.survey import SurveyInput
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +68,14 @@ class Dispatcher:
 
     def forget_leg(self, uuid: str) -> None:
         self._expected.pop(uuid, None)
+
+    def feed_input(self, uuid: str, survey_input: SurveyInput) -> bool:
+        """Hands an input (e.g. AmdDecided) to the leg on `uuid`; False when no leg runs there."""
+        leg = self._legs.get(uuid)
+        if leg is None:
+            return False
+        leg.feed_input(survey_input)
+        return True
 
     def is_expected(self, uuid: str) -> bool:
         """True while `uuid` waits for its answer (expect_leg called, not answered nor hung up yet)."""

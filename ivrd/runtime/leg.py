@@ -88,6 +88,11 @@ class Leg:
     def feed(self, event: EslEvent) -> None:
         self._queue.put_nowait(event)
 
+    def feed_input(self, survey_input: SurveyInput) -> None:
+        """An input that does not come from a channel event (e.g. AmdDecided from answering-machine
+        detection); handled in order with the channel's events."""
+        self._queue.put_nowait(survey_input)
+
     def abandon(self, reason: str) -> None:
         """Stop driving the channel (the link to FreeSWITCH is gone); answers so far are kept."""
         self._queue.put_nowait(HungUp(reason))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import re
 import uuid as uuid_module
 from pathlib import Path
@@ -17,6 +18,7 @@ from ivrd.runtime.survey_store import campaign_context
 from ivrd.sim import Callee, Scenario
 from ivrd.store.constants import SubscriberStatus
 from ivrd.store.models import CallRequest, Campaign, Contact, Gateway, Phonebook, Result, Subscriber
+from ivrd.survey import AmdDecided
 from tests.integration.runtime.harness import WAIT_S, SurveyBuilder, aggregates, running
 
 SCENARIO = Scenario(callees=[
@@ -93,5 +95,40 @@ def test_unanswered_originate_drops_the_expectation_and_reaches_the_hangup_hook(
             assert hangup.cause.name == "USER_BUSY" and not hangup.answered
             assert h.daemon.dispatcher.leg(leg_uuid) is None
             assert not h.daemon.dispatcher.is_expected(leg_uuid)
+
+    asyncio.run(main())
+
+
+@pytest.mark.parametrize("verdict", ["machine", None], ids=["voicemail", "no-verdict"])
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_leg_waiting_for_amd_leaves_voicemail_or_starts_the_survey_when_the_wait_ends(
+        database: peewee.Database, tmp_path: Path, verdict: str | None) -> None:
+    async def main() -> None:
+        async with running(tmp_path, SCENARIO) as h:
+            b = SurveyBuilder(h.media_root)
+            choice = b.section(2, "Colour?", key_2="Red", audiofile=b.audio("colour"))
+            b.goto(choice, "2", None)
+            voicemail = str(b.audio("voicemail").audio_file)
+            leg_uuid = str(uuid_module.uuid4())
+            context = dataclasses.replace(
+                campaign_context(None, dialled_number="1000", call_ref=leg_uuid, wait_for_amd=True),
+                amd_wait_ms=300)
+            h.daemon.dispatcher.expect_leg(leg_uuid, LegSpec(survey_id=b.survey.id, context=context))
+            await h.daemon.client.bgapi(originate("sofia/gateway/gw/1000",
+                                                  variables={"origination_uuid": leg_uuid}))
+            if verdict is not None:
+                async with asyncio.timeout(WAIT_S):
+                    while h.daemon.dispatcher.leg(leg_uuid) is None:
+                        await asyncio.sleep(0.005)
+                decided = AmdDecided(verdict, run_survey=False,
+                                     voicemail_audio_path=str(h.media_root / voicemail))
+                assert h.daemon.dispatcher.feed_input(leg_uuid, decided)
+            outcome = await h.finished(leg_uuid)
+            responses = [r.response for r in Result.select().where(Result.section == choice.id)]
+            if verdict is None:
+                assert h.app_names(leg_uuid) == ["play_and_get_digits"] and responses == ["Red"]
+            else:
+                assert h.apps[leg_uuid] == [("playback", str(h.media_root / voicemail))]
+                assert responses == [] and outcome.reason == "voicemail message left"
 
     asyncio.run(main())
