@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import secrets
 import signal
@@ -11,31 +12,10 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
-from ivrd.store.accounts import hash_password
-from ivrd.store.db import bind, open_database
-from ivrd.store.migrations import migrate
-from ivrd.store.models import User
-
-ADMIN_USERNAME = "admin"
-
-
-@dataclass(frozen=True)
-class DemoSite:
-    data_dir: Path
-    api_url: str
-    username: str
-    password: str
-
-    @property
-    def database_url(self) -> str:
-        return f"sqlite:///{self.data_dir / 'ivrd.db'}"
-
-    @property
-    def media_root(self) -> Path:
-        return self.data_dir / "media"
+from ivrd.demo_site import DemoSite, prepare_site, prompt_file, walkthrough
+from ivrd.sounds import SOURCE_SOUNDS_ROOT
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -45,42 +25,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="address of the REST API (default 127.0.0.1:8000)")
 
 
-def _credentials(data_dir: Path) -> str:
-    """The admin password kept in DATA_DIR/credentials (mode 0600), made on first use."""
-    path = data_dir / "credentials"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    password = secrets.token_urlsafe(12)
-    path.touch(mode=0o600)
-    path.write_text(password + "\n", encoding="utf-8")
-    return password
-
-
-def prepare_site(data_dir: Path, bind_address: str) -> DemoSite:
-    """Migrates the demo database and makes sure the superuser has the recorded password."""
-    data_dir.mkdir(parents=True, exist_ok=True)
-    password = _credentials(data_dir)
-    site = DemoSite(data_dir.resolve(), f"http://{bind_address}", ADMIN_USERNAME, password)
-    site.media_root.mkdir(exist_ok=True)
-    database = bind(open_database(site.database_url))
-    with database.connection_context():
-        migrate(database)
-        user = User.get_or_none(User.username == ADMIN_USERNAME)
-        if user is None:
-            User.create(username=ADMIN_USERNAME, password_hash=hash_password(password), is_superuser=True)
-        else:
-            user.password_hash = hash_password(password)
-            user.is_superuser = user.is_active = True
-            user.save()
-    database.close()
-    return site
-
-
-def _environment(site: DemoSite) -> dict[str, str]:
+def _environment(site: DemoSite, esl_port: int, esl_password: str) -> dict[str, str]:
     env = dict(os.environ)
-    env.update(IVRD_DATABASE_URL=site.database_url, IVRD_MEDIA_ROOT=str(site.media_root))
+    env.update(IVRD_DATABASE_URL=site.database_url, IVRD_MEDIA_ROOT=str(site.media_root),
+               IVRD_ESL_HOST="127.0.0.1", IVRD_ESL_PORT=str(esl_port), IVRD_ESL_PASSWORD=esl_password)
     env.pop("IVRD_CONFIG", None)
     return env
+
+
+def _start_simulator(site: DemoSite, password: str) -> tuple[subprocess.Popen[bytes], int]:
+    """Starts `ivrd simulate` on a free port with the demo scenario and returns it with its port."""
+    port_file = site.data_dir / "simulator.port"
+    port_file.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "ivrd.cli", "simulate", "--listen", "127.0.0.1:0",
+               "--password", password, "--media-root", str(site.media_root), "--port-file", str(port_file)]
+    simulator = subprocess.Popen(command)
+    deadline = time.monotonic() + 30
+    while not port_file.exists():
+        if simulator.poll() is not None or time.monotonic() > deadline:
+            simulator.kill()
+            raise RuntimeError("the simulated FreeSWITCH did not start")
+        time.sleep(0.05)
+    return simulator, int(port_file.read_text())
 
 
 def _port_is_free(bind_address: str) -> bool:
@@ -94,16 +60,22 @@ def _port_is_free(bind_address: str) -> bool:
     return True
 
 
-def _print_banner(site: DemoSite) -> None:
+def _print_banner(site: DemoSite, esl_port: int, script: str) -> None:
     print(f"ivrd demo: REST API at {site.api_url}/rest-api/", flush=True)
     print(f"  superuser: {site.username}  password: {site.password}", flush=True)
     print(f"  OpenAPI:   {site.api_url}/rest-api/openapi.json", flush=True)
+    print(f"  simulated FreeSWITCH: 127.0.0.1:{esl_port}; daemon: ivrd run", flush=True)
     print(f"  data:      {site.data_dir}  (Ctrl-C stops everything)", flush=True)
+    print("Paste these commands into a shell to run a survey campaign on the demo callees", flush=True)
+    print(f"(also saved as {site.data_dir / 'walkthrough.sh'}):", flush=True)
+    print("----- walkthrough -----", flush=True)
+    print(script, end="", flush=True)
+    print("----- end -----", flush=True)
 
 
-def _commands(site: DemoSite, bind_address: str) -> list[list[str]]:
+def _commands(bind_address: str) -> list[list[str]]:
     ivrd = [sys.executable, "-m", "ivrd.cli"]
-    return [[*ivrd, "serve", "--bind", bind_address]]
+    return [[*ivrd, "run"], [*ivrd, "serve", "--bind", bind_address]]
 
 
 def _accepts_connections(bind_address: str) -> bool:
@@ -113,12 +85,18 @@ def _accepts_connections(bind_address: str) -> bool:
         return probe.connect_ex((host, int(port))) == 0
 
 
-def supervise(commands: Sequence[Sequence[str]], env: dict[str, str], ready_address: str) -> int:
+def supervise(
+    commands: Sequence[Sequence[str]],
+    env: dict[str, str],
+    ready_address: str,
+    started: Sequence[subprocess.Popen[bytes]] = (),
+) -> int:
     """Runs the processes until one exits or SIGINT/SIGTERM arrives, then stops them all.
 
-    Prints "ivrd demo: ready" once `ready_address` accepts connections.
+    `started` are processes already running that are stopped last. Prints "ivrd demo: ready"
+    once `ready_address` accepts connections.
     """
-    children = [subprocess.Popen(list(command), env=env) for command in commands]
+    children = [subprocess.Popen(list(command), env=env) for command in commands] + list(started)
     stopping = False
     ready = False
 
@@ -153,5 +131,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"--bind: {args.bind} is already in use; pass another address", file=sys.stderr)
         return 2
     site = prepare_site(args.data_dir, args.bind)
-    _print_banner(site)
-    return supervise(_commands(site, args.bind), _environment(site), args.bind)
+    esl_password = secrets.token_hex(12)
+    simulator, esl_port = _start_simulator(site, esl_password)
+    sounds_root = SOURCE_SOUNDS_ROOT if SOURCE_SOUNDS_ROOT.is_dir() else Path("/usr/share/ivrd/sounds")
+    script = walkthrough(site, prompt_file(sounds_root), dt.datetime.now(dt.UTC))
+    (site.data_dir / "walkthrough.sh").write_text(script, encoding="utf-8")
+    _print_banner(site, esl_port, script)
+    env = _environment(site, esl_port, esl_password)
+    return supervise(_commands(args.bind), env, args.bind, started=[simulator])
