@@ -25,7 +25,8 @@ class ApiServer(BaseApplication):  # type: ignore[misc]
 
     def load_config(self) -> None:
         for key, value in self.options.items():
-            self.cfg.set(key, value)
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
 
     def load(self) -> Any:
         from api.app import create_app
@@ -61,8 +62,10 @@ def run(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 2
-    if args.workers is not None and args.workers < 1:
-        print("--workers: must be at least 1", file=sys.stderr)
+    workers = settings.api.workers if args.workers is None else args.workers
+    if workers < 1:
+        source = "api.workers" if args.workers is None else "--workers"
+        print(f"{source}: must be at least 1, got {workers}", file=sys.stderr)
         return 2
     failure = _migrate(settings)
     if failure is not None:
@@ -71,12 +74,14 @@ def run(args: argparse.Namespace) -> int:
     Path(settings.media.root, settings.media.uploads_dir).mkdir(parents=True, exist_ok=True)
     options: dict[str, Any] = {
         "bind": args.bind or settings.api.bind,
-        "workers": args.workers or settings.api.workers,
+        "workers": workers,
         "worker_class": "sync",
         "timeout": 120,
         "errorlog": "-",
         "accesslog": "-" if args.access_log else None,
         "proc_name": "ivrd-api",
+        # One control socket path per machine would be shared by every instance; ivrd does not use it.
+        "control_socket_disable": True,
     }
     ApiServer(settings, options).run()
     return 0
