@@ -12,9 +12,17 @@ from typing import BinaryIO
 
 import falcon
 
+from ivrd.config import Settings
+
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 _CHUNK_BYTES = 64 * 1024
 MAX_STEM_CHARS = 80
+
+
+def media_path(settings: Settings, directory: str) -> str:
+    """Route of a media directory under media.url_prefix, e.g. /usermedia/upload/audiofiles/{filename}."""
+    parts = (settings.media.url_prefix.strip("/"), directory.strip("/"))
+    return "/" + "/".join(part for part in parts if part) + "/{filename}"
 
 
 def safe_stem(original_name: str | None) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from api.media import media_path
 from api.openapi import ID_PARAM, JSON, _body, _errors, _json_response, _ref, object_schema
 
 if TYPE_CHECKING:
@@ -84,10 +85,20 @@ def extra_schemas(families: Sequence[Family]) -> dict[str, Any]:
     }
 
 
+def _download(tag: str, operation_id: str, summary: str) -> dict[str, Any]:
+    wav = {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}
+    return {
+        "get": {
+            "tags": [tag],
+            "summary": summary,
+            "operationId": operation_id,
+            "parameters": [{"name": "filename", "in": "path", "required": True, "schema": _STR}],
+            "responses": {"200": {"description": "WAV", "content": wav}, **_errors("401", "404")},
+        }
+    }
+
+
 def extra_paths(settings: Settings) -> dict[str, Any]:
-    media = "/" + "/".join(
-        p for p in (settings.media.url_prefix.strip("/"), settings.media.uploads_dir.strip("/")) if p
-    )
     multipart = "multipart/form-data"
     csv_body = {"required": True, "content": {"text/csv": {"schema": {"type": "string"}}}}
     return {
@@ -182,19 +193,10 @@ def extra_paths(settings: Settings) -> dict[str, Any]:
                 "responses": {"200": _json_response("OpenAPI 3 document", {"type": "object"})},
             }
         },
-        media + "/{filename}": {
-            "get": {
-                "tags": ["audio-files"],
-                "summary": "Download a converted audio file (owner or superuser)",
-                "operationId": "download_audio",
-                "parameters": [{"name": "filename", "in": "path", "required": True, "schema": _STR}],
-                "responses": {
-                    "200": {
-                        "description": "WAV",
-                        "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}},
-                    },
-                    **_errors("401", "404"),
-                },
-            }
-        },
+        media_path(settings, settings.media.uploads_dir): _download(
+            "audio-files", "download_audio", "Download a converted audio file (owner or superuser)"
+        ),
+        media_path(settings, settings.media.recordings_dir): _download(
+            "results", "download_recording", "Download a caller's recording (survey owner or superuser)"
+        ),
     }

@@ -6,6 +6,7 @@ import falcon
 import peewee
 
 from api.auth import Authenticator
+from api.media import media_path
 from api.openapi import OpenApiDocument
 from api.resources.audio import AudioCollection, AudioDownload, AudioFiles
 from api.resources.base import REGISTRY, Collection, Family, Item
@@ -14,6 +15,7 @@ from api.resources.calls import CallRecords, CallRequests, Subscribers
 from api.resources.campaigns import CampaignItem, Campaigns, CampaignStats
 from api.resources.contacts import Contacts, DncContacts, DncLists, Phonebooks
 from api.resources.gateways import CallerIdGroups, Gateways, SmsGateways
+from api.resources.recordings import RecordingDownload
 from api.resources.results import Results, SealedSurveys, SurveyAggregate
 from api.resources.surveys import BranchingTemplates, SectionTemplates, SurveyTemplates
 from api.resources.users import TokenAuth, Users
@@ -77,7 +79,5 @@ def add_routes(
     app.add_route(f"/rest-api/phonebook/{ID}/import/", PhonebookImport(database, settings))
     app.add_route("/rest-api/api-token-auth/", TokenAuth(authenticator))
     app.add_route("/rest-api/openapi.json", OpenApiDocument(FAMILIES, settings))
-    media_prefix = "/" + "/".join(
-        part for part in (settings.media.url_prefix.strip("/"), settings.media.uploads_dir.strip("/")) if part
-    )
-    app.add_route(media_prefix + "/{filename}", AudioDownload(settings))
+    app.add_route(media_path(settings, settings.media.uploads_dir), AudioDownload(settings))
+    app.add_route(media_path(settings, settings.media.recordings_dir), RecordingDownload(settings))

@@ -155,6 +155,15 @@ class AudioCollection(Collection):
             raise
 
 
+def send_media_file(resp: falcon.Response, path: Path, filename: str) -> None:
+    """Stream a WAV file from the media root; 404 when it is missing on disk."""
+    if not path.is_file():
+        raise not_found()
+    resp.content_type = "audio/wav"
+    resp.downloadable_as = filename
+    resp.set_stream(path.open("rb"), path.stat().st_size)
+
+
 class AudioDownload:
     """GET <media.url_prefix><uploads_dir>/<file>: the converted WAV, for its owner or a superuser."""
 
@@ -169,10 +178,6 @@ class AudioDownload:
         query = AudioFile.select().where(AudioFile.audio_file == relative)
         if not user.is_superuser:
             query = query.where(AudioFile.user == user.id)
-        obj = query.first()
-        path = Path(self.settings.media.root) / relative
-        if obj is None or "/" in filename or filename.startswith(".") or not path.is_file():
+        if not query.exists():
             raise not_found()
-        resp.content_type = "audio/wav"
-        resp.downloadable_as = filename
-        resp.set_stream(path.open("rb"), path.stat().st_size)
+        send_media_file(resp, Path(self.settings.media.root) / relative, filename)

@@ -11,6 +11,7 @@ from api.errors import ValidationFailed
 from api.fields import Field
 from api.resources.base import Family
 from api.resources.common import CREATED, ID, UPDATED, url_field
+from api.resources.recordings import recording_url
 from ivrd.store.models import Result, Section, Survey, User
 from ivrd.store.queries_results import survey_aggregates
 
@@ -70,6 +71,12 @@ class Results(Family):
         ),
         Field("response", read_only=True),
         Field("record_file", read_only=True, description="Recording file name (record sections)."),
+        Field(
+            "record_url",
+            read_only=True,
+            render=lambda obj, ctx: recording_url(ctx.settings, obj.record_file),
+            description="Download path of the recording, null when none.",
+        ),
         Field("recording_duration", "int", read_only=True, description="Seconds."),
         CREATED,
         UPDATED,

@@ -52,5 +52,23 @@ def test_results_and_aggregate(alice: Caller, bob: Caller) -> None:
     assert alice.get("/rest-api/results/", params={"survey": "x"}).status_code == 400
     assert bob.get("/rest-api/results/").json["count"] == 0
     assert alice.delete(f"/rest-api/results/{world['results']}/").status_code == 405
+    assert results["results"][0]["record_url"] is None
     cdr = alice.get(f"/rest-api/cdr/{world['cdr']}/").json
     assert cdr["callrequest"].endswith(f"/rest-api/callrequest/{world['callrequest']}/")
+
+
+def test_recordings_download_for_the_survey_owner_only(alice: Caller, bob: Caller, settings: Any) -> None:
+    from pathlib import Path
+
+    from ivrd.store.models import Result
+
+    world = build_world(alice)
+    Result.update(record_file="recording-1-abc-1.wav").where(Result.id == world["results"]).execute()
+    folder = Path(settings.media.root, settings.media.recordings_dir)
+    folder.mkdir(parents=True)
+    (folder / "recording-1-abc-1.wav").write_bytes(b"RIFF-test")
+    listed = alice.get(f"/rest-api/results/{world['results']}/").json
+    assert listed["record_url"] == "/usermedia/recording/recording-1-abc-1.wav"
+    assert alice.get(listed["record_url"]).content == b"RIFF-test"
+    assert bob.get(listed["record_url"]).status_code == 404
+    assert alice.get("/usermedia/recording/other.wav").status_code == 404
