@@ -96,7 +96,9 @@ async def play_prompt(call: AppCall, path: str, duration_ms: int, *, collect: bo
 
 
 def _duration(call: AppCall, path: str) -> int | None:
-    return playback_ms(_FILE_PARAMS.sub("", path), call.sim.media_root, call.channel.get_var("sound_prefix"))
+    channel = call.channel
+    return playback_ms(_FILE_PARAMS.sub("", path), call.sim.media_root, channel.get_var("sound_prefix"),
+                       channel.rate_hz)
 
 
 @application("playback")
@@ -272,7 +274,7 @@ async def record(call: AppCall) -> str:
     elapsed_ms = int((loop.time() - started_s) * 1000)
     samples = elapsed_ms * RATE_HZ // 1000
     audio = script.timeline.read(start_sample, samples) if script is not None else silence(samples)
-    rate_hz = _int_arg([channel.get_var("record_sample_rate") or ""], 0, RATE_HZ)
+    rate_hz = _int_arg([channel.get_var("record_sample_rate") or ""], 0, channel.rate_hz)
     write_wav(path, audio, rate_hz)
     exhausted = bool(threshold) and not terminator and (not limit_ms or elapsed_ms < limit_ms - 5)
     for name, value in (("record_seconds", str(elapsed_ms // 1000)), ("record_ms", str(elapsed_ms)),

@@ -36,6 +36,24 @@ class Switch(Protocol):
     def channel_gone(self, channel: Channel) -> None: ...
 
 
+_CODECS = {"PCMU": (8000, 64000), "PCMA": (8000, 64000), "G729": (8000, 8000), "GSM": (8000, 13200),
+           "G722": (16000, 64000), "OPUS": (48000, 0), "SPEEX": (8000, 0)}
+
+
+def codec_for(text: str) -> tuple[str, int, int]:
+    """(name, rate_hz, bit_rate) of the first codec in a codec string such as `G722` or `L16@16000h`."""
+    name, _, options = text.strip().strip("'").partition("@")
+    name = name.upper()
+    if name == "L16":
+        digits = options.lower().partition("h")[0]
+        rate_hz = int(digits) if digits.isdigit() and int(digits) >= 8000 else 8000
+        return name, rate_hz, rate_hz * 16
+    if name in _CODECS:
+        rate_hz, bit_rate = _CODECS[name]
+        return name, rate_hz, bit_rate
+    return "PCMU", 8000, 64000
+
+
 def now_us() -> int:
     return int(time.time() * 1_000_000)
 
@@ -125,6 +143,7 @@ class Channel:
         self.hangup_cause: str | None = None
         self.hit_dialplan = profile.direction == "inbound"
         self.codecs = False
+        self.codec: tuple[str, int, int] = ("PCMU", 8000, 64000)
         self.other: Channel | None = None
         self.other_type = ""
         self.variables: dict[str, str] = {}
@@ -180,9 +199,11 @@ class Channel:
         if self.hangup_cause:
             headers.append(("Hangup-Cause", self.hangup_cause))
         if self.codecs:
+            name, rate_hz, bit_rate = self.codec
             for side in ("Read", "Write"):
-                headers += [(f"Channel-{side}-Codec-Name", "PCMU"), (f"Channel-{side}-Codec-Rate", "8000"),
-                            (f"Channel-{side}-Codec-Bit-Rate", "64000")]
+                headers += [(f"Channel-{side}-Codec-Name", name),
+                            (f"Channel-{side}-Codec-Rate", str(rate_hz)),
+                            (f"Channel-{side}-Codec-Bit-Rate", str(bit_rate))]
         headers += self.profile.headers("Caller-", is_other=False)
         if self.other is not None and self.other_type:
             headers.append(("Other-Type", self.other_type))
@@ -219,10 +240,21 @@ class Channel:
         self.fire("CHANNEL_PROGRESS")
         self.set_callstate("RINGING")
 
+    @property
+    def rate_hz(self) -> int:
+        """The channel's media rate (what mod_sndfile looks for as a sound folder name)."""
+        return self.codec[1]
+
+    def _set_codecs(self) -> None:
+        if not self.codecs:
+            self.codecs = True
+            wanted = self.variables.get("absolute_codec_string") or self.variables.get("codec_string") or ""
+            self.codec = codec_for(wanted.split(",")[0])
+
     def mark_pre_answered(self) -> None:
         self.profile.times_us["progress-media"] = now_us()
         self.answer_state = "early"
-        self.codecs = True
+        self._set_codecs()
         self.fire("CHANNEL_PROGRESS_MEDIA")
         self.set_callstate("EARLY")
 
@@ -232,7 +264,7 @@ class Channel:
         self.profile.times_us["answered"] = now_us()
         self.answered_monotonic = asyncio.get_running_loop().time()
         self.answer_state = "answered"
-        self.codecs = True
+        self._set_codecs()
         if self.direction == "outbound":
             p = self.profile
             p.orig_caller_id_name, p.orig_caller_id_number = p.caller_id_name, p.caller_id_number

@@ -30,6 +30,23 @@ def resolve(path_text: str, media_root: Path, sound_prefix: str | None = None) -
     return Path(sound_prefix) / path if sound_prefix else media_root / path
 
 
+# mod_sndfile's rate folders, tried highest first after the channel's own rate.
+SOUND_RATES_HZ = (48000, 32000, 16000, 8000)
+# Extensions another format module reads (no rate folders there).
+_NOT_SNDFILE = frozenset({".mp3", ".mp4", ".m4a", ".opus"})
+
+
+def find_sound_file(path: Path, rate_hz: int = RATE_HZ) -> Path | None:
+    """The file a playback of `path` reads, as mod_sndfile opens it: `<dir>/<channel rate>/<name>`,
+    then `<dir>/<48000|32000|16000|8000>/<name>`, then the path itself; None if none exists."""
+    if path.suffix.lower() not in _NOT_SNDFILE:
+        for rate in (rate_hz, *SOUND_RATES_HZ):
+            candidate = path.parent / str(rate) / path.name
+            if candidate.is_file():
+                return candidate
+    return path if path.is_file() else None
+
+
 def wav_duration_ms(path: Path) -> int | None:
     """Length of a sound file from its header; None if it does not exist or is unreadable."""
     try:
@@ -66,7 +83,8 @@ def speak_ms(text: str) -> int:
     return max(len(text), 1) * SPEAK_MS_PER_CHAR
 
 
-def playback_ms(path_text: str, media_root: Path, sound_prefix: str | None = None) -> int | None:
+def playback_ms(path_text: str, media_root: Path, sound_prefix: str | None = None,
+                rate_hz: int = RATE_HZ) -> int | None:
     """How long a playback path lasts: None = file not found, FOREVER_MS = until interrupted."""
     if path_text.startswith("silence_stream://"):
         ms_text = path_text[len("silence_stream://"):].split(",")[0]
@@ -80,7 +98,7 @@ def playback_ms(path_text: str, media_root: Path, sound_prefix: str | None = Non
     if path_text.startswith("file_string://"):
         total = 0
         for part in path_text[len("file_string://"):].split("!"):
-            part_ms = playback_ms(part, media_root, sound_prefix)
+            part_ms = playback_ms(part, media_root, sound_prefix, rate_hz)
             if part_ms is None:
                 return None
             if part_ms == FOREVER_MS:
@@ -91,7 +109,8 @@ def playback_ms(path_text: str, media_root: Path, sound_prefix: str | None = Non
         return speak_ms(path_text.rsplit("|", 1)[-1])
     if path_text.startswith("local_stream://"):
         return FOREVER_MS
-    return wav_duration_ms(resolve(path_text, media_root, sound_prefix))
+    found = find_sound_file(resolve(path_text, media_root, sound_prefix), rate_hz)
+    return None if found is None else wav_duration_ms(found)
 
 
 # ----- the far end's voice

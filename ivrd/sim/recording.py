@@ -24,7 +24,7 @@ def _rate_for(path: Path, channel: Channel) -> int:
     if path.suffix == ".r8":
         return 8000
     text = channel.get_var("record_sample_rate") or ""
-    return int(text) if text.isdigit() else RATE_HZ
+    return int(text) if text.isdigit() else channel.rate_hz
 
 
 class SessionRecorder:

@@ -72,7 +72,7 @@ def _channel_row(channel: Channel) -> dict[str, str]:
     profile = channel.profile
     created_s = profile.times_us.get("created", 0) // 1_000_000
     app, app_data = (channel.app_stack[-1][0], channel.app_stack[-1][1]) if channel.app_stack else ("", "")
-    codec = "PCMU" if channel.codecs else ""
+    codec, rate_hz, bit_rate = channel.codec if channel.codecs else ("", 0, 0)
     return {
         "uuid": channel.uuid, "direction": channel.direction,
         "created": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(created_s)),
@@ -80,9 +80,10 @@ def _channel_row(channel: Channel) -> dict[str, str]:
         "cid_name": profile.caller_id_name, "cid_num": profile.caller_id_number, "ip_addr": "",
         "dest": profile.destination_number, "application": app, "application_data": app_data,
         "dialplan": profile.dialplan, "context": profile.context, "read_codec": codec,
-        "read_rate": "8000" if codec else "", "read_bit_rate": "64000" if codec else "",
-        "write_codec": codec, "write_rate": "8000" if codec else "",
-        "write_bit_rate": "64000" if codec else "", "secure": "", "hostname": channel.switch.factory.hostname,
+        "read_rate": str(rate_hz) if codec else "", "read_bit_rate": str(bit_rate) if codec else "",
+        "write_codec": codec, "write_rate": str(rate_hz) if codec else "",
+        "write_bit_rate": str(bit_rate) if codec else "", "secure": "",
+        "hostname": channel.switch.factory.hostname,
         "presence_id": "", "presence_data": "", "accountcode": channel.variables.get("accountcode", ""),
         "callstate": channel.callstate, "callee_name": profile.callee_id_name,
         "callee_num": profile.callee_id_number, "callee_direction": "", "call_uuid": channel.uuid,

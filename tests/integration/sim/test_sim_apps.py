@@ -150,3 +150,31 @@ def test_json_stream_heartbeat_hupall_and_reaction_latency() -> None:
         assert 0 <= stats["reaction_latency_ms"]["p50"] < 5000
 
     run_with_sim(body, SCENARIO, heartbeat_interval_s=0.05)
+
+
+def test_prompts_are_found_in_the_sound_folder_of_the_channel_rate(tmp_path: Path) -> None:
+    import numpy as np
+
+    from ivrd.sim.media import write_wav
+
+    write_wav(tmp_path / "sounds" / "8000" / "goodbye.wav", np.zeros(2400, dtype=np.int16), 8000)
+    write_wav(tmp_path / "sounds" / "16000" / "goodbye.wav", np.zeros(1600, dtype=np.int16), 16000)
+
+    async def body(sim: SimFreeSwitch) -> None:
+        peer = await Peer.connect(sim.host, sim.port)
+        await peer.command("event plain ALL")
+        for uuid, extra in (("s8", ""), ("s16", ",absolute_codec_string=G722")):
+            await _park(peer, uuid, extra)
+            await peer.sendmsg(uuid, "playback", "sounds/goodbye.wav")
+            done = await peer.wait_event(event_is("CHANNEL_EXECUTE_COMPLETE", uuid, Application="playback"))
+            assert done.get("Application-Response") == "FILE PLAYED"
+            assert done.get("Channel-Read-Codec-Rate") == ("16000" if extra else "8000")
+            played_ms = int(done.get("variable_playback_ms") or 0)
+            assert (150 <= played_ms < 250) if extra else (250 <= played_ms < 400)
+            await peer.sendmsg(uuid, "play_and_get_digits",
+                               "1 1 1 1000 # sounds/goodbye.wav silence d \\d")
+            await peer.wait_event(event_is("CHANNEL_EXECUTE_COMPLETE", uuid,
+                                           Application="play_and_get_digits"))
+            assert len(peer.named("PLAYBACK_START", uuid)) == 2
+
+    run_with_sim(body, SCENARIO, tmp_path)
