@@ -15,6 +15,7 @@ from api.links import parse_link
 from ivrd.config import Settings
 from ivrd.store.contacts_import import ContactImportError, bulk_create_contacts, import_contacts_csv
 from ivrd.store.models import Phonebook, User
+from ivrd.store.queries_dialer import reopen_phonebook
 
 CSV_TYPES = ("text/csv", "text/plain", "application/csv", "text/x-csv", "application/octet-stream")
 MAX_BULK_NUMBERS = 100_000
@@ -45,6 +46,7 @@ class BulkContacts:
             created = bulk_create_contacts(phonebook.id, numbers)
         except ContactImportError as exc:
             raise ValidationFailed({exc.field: exc.message}) from None
+        reopen_phonebook(phonebook.id)  # campaigns that already imported it pick up the new contacts
         resp.media = {"result": "Bulk contacts are created", "count": created}
 
     def _phonebook(self, user: User, body: dict[str, object], errors: ErrorBag) -> Any:
@@ -131,4 +133,6 @@ class PhonebookImport:
             )
         except ContactImportError as exc:
             raise ValidationFailed({exc.field: exc.message}) from None
+        if report.created:
+            reopen_phonebook(phonebook.id)
         resp.media = report.as_dict()

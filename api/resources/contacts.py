@@ -11,6 +11,7 @@ from api.fields import Field
 from api.resources.base import Family
 from api.resources.common import CREATED, ID, OWNER, UPDATED, url_field
 from ivrd.store.models import Contact, DncContact, DncList, Phonebook, User
+from ivrd.store.queries_dialer import subscribe_contact
 
 
 class Phonebooks(Family):
@@ -84,6 +85,18 @@ class Contacts(Family):
             problem = contact_limit_problem(phonebook.user_id, 1)
             if problem:
                 errors.add("contact", problem)
+
+
+    def create(self, req: falcon.Request, values: dict[str, object], owner: User) -> Any:
+        obj = super().create(req, values, owner)
+        subscribe_contact(obj)  # running campaigns that already imported this phonebook call it too
+        return obj
+
+    def update(self, req: falcon.Request, obj: Any, values: dict[str, object], owner: User) -> Any:
+        obj = super().update(req, obj, values, owner)
+        if "status" in values or "phonebook" in values:
+            subscribe_contact(obj)
+        return obj
 
 
 class DncLists(Family):

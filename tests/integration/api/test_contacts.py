@@ -94,3 +94,21 @@ def test_csv_import_respects_the_contact_limit(alice: Caller, phonebook: int) ->
     ).json
     assert report["created"] == 2 and report["rejected"] == 3
     assert Contact.select().join(Phonebook).where(Phonebook.user == alice.user.id).count() == 2
+
+
+def test_new_contacts_reach_running_campaigns(alice: Caller) -> None:
+    from ivrd.store.models import Campaign, Subscriber
+    from tests.integration.api.helpers import campaign_body, id_of, seed_objects
+
+    refs = seed_objects(alice.user)
+    template = id_of(alice.post("/rest-api/survey-template/", {"name": "s"}))
+    alice.post("/rest-api/section-template/", {"question": "q", "survey": template})
+    campaign = alice.post("/rest-api/campaigns/", campaign_body(alice.user.id, template, refs, status=1)).json
+    Campaign.update(imported_phonebook=str(refs["phonebook"])).where(Campaign.id == campaign["id"]).execute()
+
+    contact = alice.post("/rest-api/contact/", {"phonebook": refs["phonebook"], "contact": "5551"}).json
+    assert Subscriber.select().where(Subscriber.contact == contact["id"]).count() == 1
+
+    bulk = {"phonebook_id": refs["phonebook"], "phoneno_list": "5552,5553"}
+    assert alice.post("/rest-api/bulkcontact/", bulk).status_code == 200
+    assert Campaign.get_by_id(campaign["id"]).imported_phonebook == ""
