@@ -161,6 +161,7 @@ class Channel:
         self.hung_up = asyncio.Event()
         self.finished = asyncio.Event()
         self.tasks: set[asyncio.Task[None]] = set()
+        self.app_tasks: set[asyncio.Task[None]] = set()
         self.recorders: dict[str, Any] = {}
         self.app_stack: list[tuple[str, str, str, str]] = []
         self.parked = False
@@ -313,6 +314,18 @@ class Channel:
         self.tasks.add(task)
         task.add_done_callback(self.tasks.discard)
         return task
+
+    def spawn_app(self, coro: Coroutine[Any, Any, None]) -> asyncio.Task[None]:
+        """Run an application beside the extension (execute_on_answer); the hangup waits for it."""
+        task = self.spawn(coro)
+        self.app_tasks.add(task)
+        task.add_done_callback(self.app_tasks.discard)
+        return task
+
+    async def apps_completed(self, timeout_s: float = 2.0) -> None:
+        """After the hangup: let applications running beside the extension fire their EXECUTE_COMPLETE."""
+        if self.app_tasks and not self.finished.is_set():
+            await asyncio.wait(list(self.app_tasks), timeout=timeout_s)
 
     # ----- DTMF
     def press(self, digit: str, duration_samples: int = 2000) -> None:

@@ -79,6 +79,7 @@ async def _run_outbound(sim: SimFreeSwitch, channel: Channel, plan: OriginatePla
         _settle(result, f"-ERR {channel.hangup_cause or 'NORMAL_CLEARING'}\n")
         if channel.script is not None:
             channel.script.stop()
+        await channel.apps_completed()
         with contextlib.suppress(Exception):
             channel.finish_hangup()
         sim.metrics.call_ended(channel.uuid, channel.hangup_cause or "NORMAL_CLEARING")
@@ -125,7 +126,7 @@ async def _ring_outcome(sim: SimFreeSwitch, channel: Channel, plan: OriginatePla
     answer_channel(sim, channel)
     for command in plan.on_answer:
         name, _, arg = command.strip().partition(" ")
-        channel.spawn(_on_answer_app(sim, channel, name, arg.strip()))
+        channel.spawn_app(_on_answer_app(sim, channel, name, arg.strip()))
     for command in plan.api_on_answer:
         channel.spawn(_api_on_answer(sim, command))
 
@@ -186,6 +187,7 @@ async def _run_inbound(sim: SimFreeSwitch, channel: Channel, variables: dict[str
         _settle(parked, channel.uuid)
         if channel.script is not None:
             channel.script.stop()
+        await channel.apps_completed()
         with contextlib.suppress(Exception):
             channel.finish_hangup()
         sim.metrics.call_ended(channel.uuid, channel.hangup_cause or "NORMAL_CLEARING")
