@@ -163,9 +163,8 @@ async def bridge(call: AppCall) -> str:
         a_leg.set_var("originate_disposition", "INVALID_URL")
         return "_none_"
     b_leg = _b_leg(call, plan)
-    result: asyncio.Future[str] = asyncio.get_running_loop().create_future()
     try:
-        await ring_and_answer(call.sim, b_leg, plan, result, return_on_early_media=False)
+        await _ring_b_leg(call, b_leg, plan)
         if not b_leg.answered or not b_leg.alive or not a_leg.alive:
             cause = b_leg.hangup_cause or "ORIGINATOR_CANCEL"
             b_leg.hangup("ORIGINATOR_CANCEL" if not a_leg.alive else cause)
@@ -176,6 +175,23 @@ async def bridge(call: AppCall) -> str:
     finally:
         b_leg.finish_hangup()
     return "_none_"
+
+
+async def _ring_b_leg(call: AppCall, b_leg: Channel, plan: OriginatePlan) -> None:
+    """Ring the B-leg until it answers or fails; the A-leg hanging up cancels it at once."""
+    a_leg = call.channel
+    result: asyncio.Future[str] = asyncio.get_running_loop().create_future()
+    ringing = asyncio.ensure_future(
+        ring_and_answer(call.sim, b_leg, plan, result, return_on_early_media=False))
+    a_gone = asyncio.ensure_future(a_leg.hung_up.wait())
+    try:
+        await asyncio.wait([ringing, a_gone], return_when=asyncio.FIRST_COMPLETED)
+        if not ringing.done():
+            b_leg.hangup("ORIGINATOR_CANCEL", "send_cancel")
+        await ringing
+    finally:
+        a_gone.cancel()
+        ringing.cancel()
 
 
 def _bridge_plan(arg: str) -> OriginatePlan:

@@ -73,3 +73,41 @@ def test_an_application_run_on_answer_completes_before_the_channel_is_destroyed(
         assert after.index("CHANNEL_EXECUTE_COMPLETE:playback") < after.index("CHANNEL_HANGUP_COMPLETE")
 
     run_with_sim(body, SCENARIO)
+
+
+def test_a_legs_hangup_cancels_a_ringing_b_leg_at_once() -> None:
+    async def body(sim: SimFreeSwitch) -> None:
+        peer = await Peer.connect(sim.host, sim.port)
+        await peer.command("event plain ALL")
+        await _parked(peer, "ab", number="4000")
+        await peer.sendmsg("ab", "bridge", "{origination_uuid=bb}sofia/gateway/gw/30001")
+        await peer.wait_event(event_is("CHANNEL_PROGRESS", "bb"))
+        assert await peer.api("uuid_kill ab") == "+OK\n"
+        cancel = await peer.wait_event(event_is("CHANNEL_HANGUP", "bb"), timeout_s=1.0)
+        assert cancel.get("Hangup-Cause") == "ORIGINATOR_CANCEL"
+        assert cancel.get("variable_sip_hangup_disposition") == "send_cancel"
+        await peer.wait_event(event_is("CHANNEL_DESTROY", "ab"), timeout_s=1.0)
+        after = _after_hangup(peer, "ab")
+        assert after == ["CHANNEL_HANGUP", "CHANNEL_EXECUTE_COMPLETE:bridge", "CHANNEL_EXECUTE_COMPLETE:park",
+                         *TAIL]
+        assert peer.named("CHANNEL_ANSWER", "bb") == [] and peer.named("CHANNEL_BRIDGE", "ab") == []
+
+    run_with_sim(body, SCENARIO)
+
+
+def test_a_legs_hangup_hangs_up_the_answered_b_leg() -> None:
+    async def body(sim: SimFreeSwitch) -> None:
+        peer = await Peer.connect(sim.host, sim.port)
+        await peer.command("event plain ALL")
+        await _parked(peer, "at", number="4000")
+        await peer.sendmsg("at", "bridge", "{origination_uuid=bt}sofia/gateway/gw/31001")
+        await peer.wait_event(event_is("CHANNEL_BRIDGE", "at"))
+        assert await peer.api("uuid_kill at") == "+OK\n"
+        hangup = await peer.wait_event(event_is("CHANNEL_HANGUP", "bt"), timeout_s=1.0)
+        assert hangup.get("Hangup-Cause") == "NORMAL_CLEARING"
+        await peer.wait_event(event_is("CHANNEL_DESTROY", "bt"), timeout_s=1.0)
+        await peer.wait_event(event_is("CHANNEL_DESTROY", "at"), timeout_s=1.0)
+        after = _after_hangup(peer, "at")
+        assert after[:3] == ["CHANNEL_HANGUP", "CHANNEL_UNBRIDGE", "CHANNEL_EXECUTE_COMPLETE:bridge"]
+
+    run_with_sim(body, SCENARIO)
