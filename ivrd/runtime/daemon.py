@@ -27,6 +27,7 @@ from ivrd.config import Settings
 from ivrd.esl.client import EslClient, EslConnection
 from ivrd.esl.events import EventName
 from ivrd.runtime import sdnotify
+from ivrd.runtime.amd import install_amd
 from ivrd.runtime.dbwriter import DbWriter
 from ivrd.runtime.dispatcher import Dispatcher
 from ivrd.runtime.leg_actions import MediaOptions
@@ -77,6 +78,7 @@ class Daemon:
         goodbye = str(sounds.playback_path(sounds.TECHNICAL_DIFFICULTIES, settings.sounds_root.resolve()))
         self.surveys = SurveyCache(self.db, media_root)
         self.dispatcher = Dispatcher(LegServices(self, self.db, self.surveys, media, goodbye))
+        self.amd = install_amd(self)  # answering-machine detection on campaigns with voicemail on
         self.connected = asyncio.Event()
 
     def _new_client(self) -> EslClient:

@@ -13,6 +13,8 @@ Registration points for other components (the campaign dialer):
 - `on_leg_finished(callback)`: called with each leg's LegOutcome.
 - `feed_input(uuid, survey_input)`: inputs from other components, e.g. AmdDecided for a leg whose
   CallContext has `wait_for_amd` (the survey waits for it, at most `amd_wait_ms`).
+- `set_preparer(preparer)`: answering-machine detection sees every expected leg (`expecting`) and
+  may change the spec of each answered one (`prepare`), e.g. to make its survey wait for a verdict.
 """
 
 from __future__ import annotations
@@ -20,8 +22,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from ivrd import dialplan_vars
 from ivrd.esl.codec import EslEvent
@@ -40,6 +42,15 @@ log = logging.getLogger(__name__)
 EventHook = Callable[[EslEvent], None]
 HangupHook = Callable[[HangupEvent], None]
 FinishedHook = Callable[[LegOutcome], None]
+SpecSource = Callable[[], Awaitable[LegSpec]]
+
+
+class LegPreparer(Protocol):
+    """Sees originated legs before they ring and when they are answered (answering-machine detection)."""
+
+    def expecting(self, uuid: str, spec: LegSpec) -> None: ...
+
+    def prepare(self, uuid: str, spec: LegSpec, answer: EslEvent) -> LegSpec | SpecSource: ...
 
 KEEP_OUTCOMES = 10_000
 _INBOUND_MARK = "variable_" + dialplan_vars.INBOUND
@@ -59,12 +70,18 @@ class Dispatcher:
         self._outcomes: OrderedDict[str, LegOutcome] = OrderedDict()
         self._waiters: dict[str, list[asyncio.Future[LegOutcome]]] = {}
         self._orphans: set[str] = set()
+        self._preparer: LegPreparer | None = None
         self.legs_started = 0
         self.peak_legs = 0
 
     # -- registration ------------------------------------------------------------------------------
     def expect_leg(self, uuid: str, spec: LegSpec) -> None:
         self._expected[uuid] = spec
+        if self._preparer is not None:
+            self._preparer.expecting(uuid, spec)
+
+    def set_preparer(self, preparer: LegPreparer) -> None:
+        self._preparer = preparer
 
     def forget_leg(self, uuid: str) -> None:
         self._expected.pop(uuid, None)
@@ -138,7 +155,8 @@ class Dispatcher:
     def _maybe_start(self, uuid: str, event: EslEvent) -> None:
         spec = self._expected.pop(uuid, None)
         if spec is not None:
-            self._start(Leg(uuid, self._services, spec))
+            source = spec if self._preparer is None else self._preparer.prepare(uuid, spec, event)
+            self._start(Leg(uuid, self._services, source))
             return
         if event.name != EventName.CHANNEL_PARK or _INBOUND_MARK not in event.headers:
             return

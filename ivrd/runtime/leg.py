@@ -21,6 +21,7 @@ from ivrd.esl.errors import CommandFailed, ConnectionLost
 from ivrd.esl.events import EventName
 from ivrd.runtime import leg_actions as steps
 from ivrd.runtime import results
+from ivrd.runtime.amd_facts import AmdFacts
 from ivrd.runtime.leg_spec import LegOutcome, LegServices, LegSpec
 from ivrd.runtime.survey_store import SurveyUnavailable
 from ivrd.survey import (
@@ -81,6 +82,7 @@ class Leg:
         self._completed = False
         self._reason = ""
         self._hangup_cause = ""
+        self._amd: AmdFacts | None = None
         self.done = asyncio.Event()
         self.outcome: LegOutcome | None = None
 
@@ -92,6 +94,10 @@ class Leg:
         """An input that does not come from a channel event (e.g. AmdDecided from answering-machine
         detection); handled in order with the channel's events."""
         self._queue.put_nowait(survey_input)
+
+    def note_amd(self, facts: AmdFacts) -> None:
+        """What answering-machine detection found; reported in the leg's outcome."""
+        self._amd = facts
 
     def abandon(self, reason: str) -> None:
         """Stop driving the channel (the link to FreeSWITCH is gone); answers so far are kept."""
@@ -307,6 +313,7 @@ class Leg:
             completed=self._completed,
             hangup_cause=self._hangup_cause,
             callrequest_id=spec.callrequest_id if spec is not None else None,
+            amd=self._amd,
         )
         self.done.set()
         if spec is not None and spec.on_finished is not None:

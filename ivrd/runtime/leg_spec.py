@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+from ivrd.runtime.amd_facts import AmdFacts
 from ivrd.runtime.dbwriter import DbWriter
 from ivrd.runtime.leg_actions import MediaOptions
 from ivrd.runtime.survey_store import load_definition
@@ -16,7 +17,10 @@ from ivrd.survey import CallContext, SurveyDefinition
 
 @dataclass(frozen=True)
 class LegOutcome:
-    """How a leg ended: `reason` from the survey machine (or why it never ran), completion, hangup cause."""
+    """How a leg ended: `reason` from the survey machine (or why it never ran), completion, hangup cause.
+
+    `amd`: what answering-machine detection found (None when the call had none).
+    """
 
     uuid: str
     survey_id: int | None
@@ -24,6 +28,7 @@ class LegOutcome:
     completed: bool = False
     hangup_cause: str = ""
     callrequest_id: int | None = None
+    amd: AmdFacts | None = None
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,239 @@
+"""One call's answering-machine detection: record the callee, analyse the audio, act on the verdict.
+
+FreeSWITCH records the leg's read side (what the callee sends) to a raw signed 16-bit file with
+`uuid_record <uuid> start <file>.r8|.r16 <limit_s> {RECORD_READ_ONLY=true,record_sample_rate=N}`:
+the media bug then carries the read stream only, and the file's rate is N whatever the codec
+(FreeSWITCH resamples). The file is tailed in 20 ms frames into the analyzer. When the campaign's
+amd_behavior says what to do (spec §3.3), the verdict goes to the leg as AmdDecided, the facts
+to the channel variables; then the recording stops and the file is deleted (unless kept).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from ivrd.amd import AmdAction, AmdAnalyzer, AmdDecision, AmdParams, AmdPlan, AmdResult, AmdStage, plan_call
+from ivrd.esl import api_commands
+from ivrd.esl.errors import EslError
+from ivrd.runtime.amd_campaigns import CampaignAmd
+from ivrd.runtime.amd_facts import AmdFacts, channel_variables, facts_of
+from ivrd.runtime.media import RawAudioTail, tail_frames
+from ivrd.survey import AmdDecided
+
+log = logging.getLogger(__name__)
+
+LIMIT_SLACK_S = 5  # FreeSWITCH stops the recording itself this long after the analysis must be over
+
+
+class ApiSender(Protocol):
+    """The part of EslClient detection uses."""
+
+    async def api(self, command: str) -> str: ...
+
+
+class LegLink(Protocol):
+    """How detection reaches the leg on the channel (the Dispatcher)."""
+
+    def feed_input(self, uuid: str, survey_input: AmdDecided) -> bool: ...
+
+    def note_amd(self, uuid: str, facts: AmdFacts) -> None: ...
+
+    def leg_done(self, uuid: str) -> asyncio.Event | None: ...
+
+
+@dataclass(frozen=True)
+class AmdOptions:
+    """Where recordings go (absolute), whether they are kept, the analyzer's parameters, watchdogs."""
+
+    amd_dir: Path
+    keep_audio: bool = False
+    params: AmdParams = field(default_factory=AmdParams)
+    stall_s: float = 3.0  # no new audio for this long: stop listening and decide with what was heard
+    poll_interval_s: float = 0.02
+
+    @property
+    def max_audio_ms(self) -> int:
+        """The longest the analyzer can listen (detection, then the end of a machine's greeting)."""
+        return max(self.params.total_analysis_time_ms, self.params.end_max_wait_ms)
+
+    @property
+    def survey_wait_ms(self) -> int:
+        """How long a survey waits for the verdict before it starts anyway (CallContext.amd_wait_ms)."""
+        return self.max_audio_ms + int(2 * self.stall_s * 1000) + 1000
+
+
+def recording_rate_hz(codec_rate_hz: int) -> int:
+    """16 kHz for wideband channels, 8 kHz otherwise (the rates the analyzer supports)."""
+    return 16000 if codec_rate_hz >= 16000 else 8000
+
+
+def recording_path(amd_dir: Path, uuid: str, rate_hz: int) -> Path:
+    return amd_dir / f"{uuid}{'.r16' if rate_hz == 16000 else '.r8'}"
+
+
+def record_command(uuid: str, path: Path, rate_hz: int, limit_s: int) -> str:
+    """uuid_record start, read side only, at `rate_hz` (LocalProtocolError for an unusable path)."""
+    variables = api_commands.channel_variable_block({"RECORD_READ_ONLY": True, "record_sample_rate": rate_hz})
+    return f"{api_commands.uuid_record(uuid, 'start', str(path), limit_s)} {variables}"
+
+
+def verdict_word(result: AmdResult) -> str:
+    """AmdDecided.result: person, machine or notsure."""
+    if result is AmdResult.HUMAN:
+        return "person"
+    return "notsure" if result is AmdResult.UNKNOWN else "machine"
+
+
+class AmdCall:
+    """Detection on channel `uuid` of a campaign with `voicemail` on; `run()` returns the facts."""
+
+    def __init__(self, uuid: str, campaign_id: int, campaign: CampaignAmd, rate_hz: int, answered_at_s: float,
+                 api: Callable[[], ApiSender], legs: LegLink, options: AmdOptions) -> None:
+        self.uuid = uuid
+        self.campaign_id = campaign_id
+        self.campaign = campaign
+        self.rate_hz = rate_hz
+        self.path = recording_path(options.amd_dir, uuid, rate_hz)
+        self._answered_at_s = answered_at_s
+        self._api = api
+        self._legs = legs
+        self._options = options
+        self._decisions: list[AmdDecision] = []
+        self._offset_ms = 0
+        self._stalled = False
+        self.facts: AmdFacts | None = None
+
+    async def run(self) -> AmdFacts | None:
+        recording = False
+        try:
+            recording = await self._start_recording()
+            if recording:
+                await self._listen()
+            if self.facts is None:
+                await self._settle(recording)
+        finally:
+            if recording:
+                await self._stop_recording()
+        return self.facts
+
+    # -- recording -----------------------------------------------------------------------------------
+    async def _start_recording(self) -> bool:
+        options = self._options
+        limit_s = -(-options.max_audio_ms // 1000) + LIMIT_SLACK_S
+        loop = asyncio.get_running_loop()
+        try:
+            options.amd_dir.mkdir(parents=True, exist_ok=True)
+            command = record_command(self.uuid, self.path, self.rate_hz, limit_s)
+            sent_s = loop.time()
+            reply = await self._api().api(command)
+        except (OSError, EslError) as exc:
+            log.warning("call %s: answering-machine detection cannot record: %s", self.uuid, exc)
+            return False
+        if not reply.startswith("+OK"):
+            log.warning("call %s: FreeSWITCH refused to record for answering-machine detection: %s",
+                        self.uuid, reply.strip())
+            return False
+        started_s = (sent_s + loop.time()) / 2
+        self._offset_ms = max(0, round((started_s - self._answered_at_s) * 1000))
+        return True
+
+    async def _stop_recording(self) -> None:
+        with contextlib.suppress(EslError):
+            await self._api().api(api_commands.uuid_record(self.uuid, "stop", str(self.path)))
+        if not self._options.keep_audio:
+            try:
+                self.path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("call %s: could not delete %s: %s", self.uuid, self.path, exc)
+
+    # -- listening -----------------------------------------------------------------------------------
+    async def _listen(self) -> None:
+        analyzer = AmdAnalyzer(self.rate_hz, self._options.params, wait_for_end=True)
+        tail = RawAudioTail(self.path, self.rate_hz)
+        stop = asyncio.Event()
+        watchdog = asyncio.get_running_loop().create_task(self._watch(tail, stop))
+        frames = tail_frames(tail, stop, self._options.poll_interval_s)
+        try:
+            async with contextlib.aclosing(frames):  # type: ignore[type-var]  # an async generator
+                async for frame in frames:
+                    for decision in analyzer.feed(frame):
+                        self._decisions.append(decision)
+                        plan = plan_call(decision, self.campaign.amd_behavior, voicemail=True)
+                        if not plan.wait_for_end_of_greeting:
+                            await self._act(plan)
+                            return
+            if self._stalled:
+                self._decisions.append(self._no_audio(analyzer.elapsed_ms))
+            else:
+                self._decisions += analyzer.finish()
+        finally:
+            watchdog.cancel()
+
+    async def _watch(self, tail: RawAudioTail, stop: asyncio.Event) -> None:
+        """Stops the listening when the leg ends or when no audio arrives for `stall_s`."""
+        done = self._legs.leg_done(self.uuid)
+        last_bytes, quiet_s = -1, 0.0
+        interval_s = max(self._options.poll_interval_s, 0.05)
+        while not stop.is_set():
+            if done is None or done.is_set():
+                stop.set()
+                return
+            if tail.bytes_read != last_bytes:
+                last_bytes, quiet_s = tail.bytes_read, 0.0
+            else:
+                quiet_s += interval_s
+                if quiet_s >= self._options.stall_s:
+                    log.warning("call %s: no audio in %s for %.1f s; answering-machine detection stops",
+                                self.uuid, self.path, quiet_s)
+                    self._stalled = True
+                    stop.set()
+                    return
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(done.wait(), interval_s)
+
+    def _no_audio(self, elapsed_ms: int) -> AmdDecision:
+        detection = next((d for d in self._decisions if d.stage is AmdStage.DETECT), None)
+        stage = AmdStage.DETECT if detection is None else AmdStage.END_OF_GREETING
+        result = AmdResult.UNKNOWN if detection is None else AmdResult.MACHINE_END_OTHER
+        return AmdDecision(stage, result, f"NOAUDIO-{elapsed_ms}", elapsed_ms, final=True)
+
+    async def _settle(self, recording: bool) -> None:
+        """No decision was acted on: the audio ended, stalled or could not be recorded."""
+        if not self._decisions:
+            cause = "NOAUDIO-0" if recording else "NORECORDING"
+            self._decisions.append(AmdDecision(AmdStage.DETECT, AmdResult.UNKNOWN, cause, 0, final=True))
+        last = self._decisions[-1]
+        await self._act(plan_call(last, self.campaign.amd_behavior, voicemail=True))
+
+    # -- acting ------------------------------------------------------------------------------------
+    async def _act(self, plan: AmdPlan) -> None:
+        action = plan.action
+        facts = self.facts = facts_of(self._decisions, self._offset_ms, action.value)
+        voicemail = self.campaign.voicemail_audio_path if action is AmdAction.PLAY_VOICEMAIL else None
+        if action is AmdAction.PLAY_VOICEMAIL and voicemail is None:
+            log.warning("campaign %s: no voicemail_audiofile to leave on machines; call %s hangs up",
+                        self.campaign_id, self.uuid)
+        log.info("call %s: answering-machine detection: %s (%s) at %d ms, beep at %s ms: %s", self.uuid,
+                 facts.result.value, facts.cause, facts.decision_ms, facts.beep_ms, action.value)
+        self._legs.note_amd(self.uuid, facts)
+        decided = AmdDecided(verdict_word(facts.result), run_survey=action is AmdAction.RUN_SURVEY,
+                             voicemail_audio_path=voicemail)
+        if decided.run_survey:  # the caller is waiting: the survey first, the bookkeeping after
+            self._legs.feed_input(self.uuid, decided)
+            await self._set_variables(facts)
+        else:  # the variables must be on the channel before it hangs up (the retry policy reads them)
+            await self._set_variables(facts)
+            self._legs.feed_input(self.uuid, decided)
+
+    async def _set_variables(self, facts: AmdFacts) -> None:
+        try:
+            for name, value in channel_variables(facts).items():
+                await self._api().api(api_commands.uuid_setvar(self.uuid, name, value))
+        except EslError as exc:
+            log.info("call %s: answering-machine variables not set: %s", self.uuid, exc)
