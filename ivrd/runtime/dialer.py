@@ -127,7 +127,7 @@ class Dialer:
         busy = False
         for campaign_id in running:
             self._stopped.pop(campaign_id, None)
-            idle = self._idle.get(campaign_id, True) and not self.book.has_calls(campaign_id)
+            idle = self._idle.get(campaign_id, True)
             free = self.options.max_calls - self.book.count if self._connected() else 0
             prepared, plan = await db.run(
                 lambda cid=campaign_id, idle=idle, free=free: self._step(cid, idle, free))  # type: ignore[misc]

@@ -2,13 +2,14 @@
 
 A planned call becomes live when its attempt row moved PENDING → CALLING (committed before the
 originate is sent, so a crash never hides a dialled number). A live call is finished once its
-CHANNEL_HANGUP_COMPLETE was seen and, when it was answered, its survey leg has ended; a failed
+CHANNEL_HANGUP_COMPLETE was seen and, when a survey leg runs on it, that leg has ended; a failed
 originate's `-ERR` finishes it after a short grace period if no hangup event describes it better.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import logging
 import time
 from collections.abc import Callable
@@ -39,6 +40,7 @@ log = logging.getLogger(__name__)
 ERR_GRACE_S = 1.0  # how long a failed originate waits for its CHANNEL_HANGUP_COMPLETE
 LEG_GRACE_S = 30.0  # how long an answered call's end waits for its survey leg to finish
 ABORT_CAUSE = "MANAGER_REQUEST"
+RECENT_KEEP = 10_000  # uuids of finished calls remembered (reconciliation skips them)
 
 
 @dataclass
@@ -62,6 +64,7 @@ class CallBook:
         self.placing: set[str] = set()
         self.live: dict[str, LiveCall] = {}
         self._killed: set[str] = set()
+        self._recent: collections.OrderedDict[str, None] = collections.OrderedDict()
         self.placed = 0
         self.finished = 0
         self.peak = 0
@@ -73,6 +76,9 @@ class CallBook:
     def campaign_ids(self) -> set[int]:
         ids = {call.campaign_id for call, _ in self.planned.values()}
         return ids | {live.ref.campaign_id for live in self.live.values()}
+
+    def recently_finished(self, uuid: str) -> bool:
+        return uuid in self._recent
 
     def has_calls(self, campaign_id: int) -> bool:
         return campaign_id in self.campaign_ids()
@@ -183,7 +189,8 @@ class CallBook:
         if live.timer is not None:
             live.timer.cancel()
             live.timer = None
-        if live.answered and not live.leg_done:
+        if not live.leg_done and self._daemon.dispatcher.leg(uuid) is not None:
+            log.debug("attempt %s: hung up, waiting for its survey leg to end", live.ref.attempt_id)
             loop = asyncio.get_running_loop()
             live.timer = loop.call_later(LEG_GRACE_S, self._finish_with, uuid, live, live.hangup)
             return
@@ -201,6 +208,7 @@ class CallBook:
         if live.timer is not None:
             live.timer.cancel()
         ref, now_s = live.ref, time.time()
+        log.debug("attempt %s: ended with %s (answered %s)", ref.attempt_id, facts.cause, live.answered)
         try:
             await self._daemon.db.run(lambda: record_outcome(ref, facts, now_s))
         except Exception:
@@ -208,6 +216,9 @@ class CallBook:
         finally:
             if self.live.get(uuid) is live:
                 del self.live[uuid]
+            self._recent[uuid] = None
+            while len(self._recent) > RECENT_KEEP:
+                self._recent.popitem(last=False)
             self._daemon.dispatcher.forget_leg(uuid)
             self._killed.discard(uuid)
             self.finished += 1

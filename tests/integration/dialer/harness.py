@@ -15,7 +15,7 @@ from ivrd.sim import Scenario, SimFreeSwitch
 from ivrd.store.db import database_proxy
 
 PASSWORD = "dialer-test-secret"
-WAIT_S = 60.0
+WAIT_S = 90.0  # generous: a shared PostgreSQL server can stall commits for tens of seconds under load
 
 
 @dataclass
@@ -32,10 +32,23 @@ class DialerHarness:
 
 
 async def wait_until(predicate: Callable[[], bool], timeout_s: float = WAIT_S, poll_s: float = 0.05) -> None:
-    """Polls `predicate` (database state written by another thread) until true or the timeout."""
+    """Polls `predicate` (database state written by another thread) until true or the timeout.
+
+    It runs in a worker thread (with its own database connection), so the event loop running the
+    daemon and the simulator never waits for it."""
     async with asyncio.timeout(timeout_s):
-        while not predicate():
+        while not await asyncio.to_thread(_closing(predicate)):
             await asyncio.sleep(poll_s)
+
+
+def _closing(predicate: Callable[[], bool]) -> Callable[[], bool]:
+    def run() -> bool:
+        try:
+            return predicate()
+        finally:
+            database_proxy.close()  # the worker thread's own connection
+
+    return run
 
 
 @contextlib.asynccontextmanager
