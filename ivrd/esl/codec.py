@@ -6,6 +6,8 @@ Content-Length bytes of body (bytes, not characters) when that header is present
 
 from __future__ import annotations
 
+import re
+
 from ivrd.esl.errors import RemoteProtocolError
 from ivrd.esl.headers import Headers, parse_event_json, parse_event_plain, url_decode
 
@@ -107,16 +109,8 @@ def _parse_outer_headers(block: bytes) -> Headers:
     return Headers(names, values)
 
 
-_LENGTH_PREFIX = b"Content-Length: "
-_PLAIN_SUFFIX = b"\nContent-Type: text/event-plain"
-
-
-def _event_plain_length(buf: bytes, start: int, end: int) -> int:
-    """Body length of a header block that is exactly FreeSWITCH's event-plain pair; -1 otherwise."""
-    if not buf.startswith(_LENGTH_PREFIX, start) or not buf.endswith(_PLAIN_SUFFIX, start, end):
-        return -1
-    digits = buf[start + len(_LENGTH_PREFIX) : end - len(_PLAIN_SUFFIX)]
-    return int(digits) if digits.isdigit() else -1
+# FreeSWITCH's outer header of an event-plain frame, matched in one step (the common case)
+_PLAIN_HEAD = re.compile(rb"Content-Length: ([0-9]{1,12})\nContent-Type: text/event-plain\n\n")
 
 
 def _content_length(headers: Headers, limit: int) -> int:
@@ -179,30 +173,64 @@ class EslCodec:
         """Add received bytes; return every frame they complete, in stream order."""
         if self._error is not None:
             raise RemoteProtocolError(str(self._error))
-        if data:
-            self._chunks.append(bytes(data))
-            self._size += len(data)
-        if self._size < self._need or not self._size:
-            return []
-        buf = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
         frames: list[Frame] = []
+        if not data:
+            return frames
         try:
-            pos = self._parse(buf, frames)
+            self._take(bytes(data), frames)
         except RemoteProtocolError as exc:
             self._error = exc
             self._chunks = []
             self._size = 0
             raise RemoteProtocolError(str(exc), list(frames)) from None
-        rest = buf[pos:]
-        self._chunks = [rest] if rest else []
-        self._size = len(rest)
         return frames
 
-    def _parse(self, buf: bytes, frames: list[Frame]) -> int:
-        pos = 0
+    def _take(self, data: bytes, frames: list[Frame]) -> None:
+        start = 0
+        if self._chunks:
+            self._size += len(data)
+            if self._size < self._need:
+                self._chunks.append(data)
+                return
+            if self._need:  # the pending frame ends inside `data`: join only that frame's bytes
+                start = self._need - (self._size - len(data))
+                self._chunks.append(data[:start])
+                head = b"".join(self._chunks)
+                pos = self._parse(head, 0, frames)
+                if pos < len(head):  # not expected: the frame's size was known; parse the rest whole
+                    data, start = head[pos:] + data[start:], 0
+            else:
+                self._chunks.append(data)
+                data = b"".join(self._chunks)
+            self._chunks = []
+            self._size = 0
+        pos = self._parse(data, start, frames)
+        if pos < len(data):
+            rest = data[pos:] if pos else data
+            self._chunks = [rest]
+            self._size = len(rest)
+
+    def _parse(self, buf: bytes, pos: int, frames: list[Frame]) -> int:
+        """Decode whole frames from `pos`; the offset of the first byte not yet part of a frame."""
         size = len(buf)
         self._need = 0
+        match_plain = _PLAIN_HEAD.match
         while pos < size:
+            head = match_plain(buf, pos)
+            if head is not None:  # the common case, parsed without building outer headers first
+                body_start = head.end()
+                body_end = body_start + int(head[1])
+                if body_end - body_start > self.max_content_length:
+                    raise RemoteProtocolError(f"frame Content-Length {body_end - body_start} exceeds the "
+                                              f"limit of {self.max_content_length} bytes")
+                if body_end > size:
+                    self._need = body_end - pos
+                    break
+                body = buf[body_start:body_end]
+                event_headers, event_body = parse_event_plain(body)
+                frames.append(Frame(EVENT_PLAIN, None, body, EslEvent(event_headers, event_body)))
+                pos = body_end
+                continue
             if buf[pos] == 10:  # stray blank line between frames
                 pos += 1
                 continue
@@ -214,26 +242,11 @@ class EslCodec:
                 break
             if end - pos > self.max_header_bytes:
                 raise RemoteProtocolError(f"frame header block exceeds {self.max_header_bytes} bytes")
-            body_start = end + 2
-            length = _event_plain_length(buf, pos, end)
-            if length >= 0:  # the common case, parsed without building outer headers first
-                if length > self.max_content_length:
-                    raise RemoteProtocolError(
-                        f"frame Content-Length {length} exceeds the limit of {self.max_content_length} bytes")
-                body_end = body_start + length
-                if body_end > size:
-                    self._need = body_end - pos
-                    break
-                body = buf[body_start:body_end]
-                event_headers, event_body = parse_event_plain(body)
-                frames.append(Frame(EVENT_PLAIN, None, body, EslEvent(event_headers, event_body)))
-                pos = body_end
-                continue
             headers = _parse_outer_headers(buf[pos:end])
-            body_end = body_start + _content_length(headers, self.max_content_length)
+            body_end = end + 2 + _content_length(headers, self.max_content_length)
             if body_end > size:
                 self._need = body_end - pos
                 break
-            frames.append(_make_frame(headers, buf[body_start:body_end]))
+            frames.append(_make_frame(headers, buf[end + 2 : body_end]))
             pos = body_end
         return pos
