@@ -5,10 +5,13 @@ lines were split, so an encoded newline (`%0A`) inside a value never breaks the 
 
 Speed: in a faithful FreeSWITCH header block the only raw `:` and space of a line are the
 `: ` separator (both are URL-encoded inside values), and there is no raw backslash or NUL.
-For such blocks the whole decode runs in a few C-level passes (translate, replace,
-escape_decode, split, slicing) without a Python loop per header; the shape of the split
-result proves every line was `Name: value`. Any block that fails the checks goes through
-the strict line-by-line parser, which also produces the precise error message.
+For such blocks the whole decode runs in a few C-level passes without a Python loop per
+header: the separators (newline, `:`, space) become NUL first, then `%XX` escapes are decoded
+(`escape_decode`), so a decoded newline can never act as a separator; one split on NUL
+follows, and the shape of its result (three parts per line, the middle one empty, no empty
+name) proves every line was `Name: value`. (A `%00` escape never comes from FreeSWITCH:
+its values are C strings.) Any block that fails the checks goes through the strict
+line-by-line parser, which also produces the precise error message.
 """
 
 from __future__ import annotations
@@ -22,9 +25,6 @@ from ivrd.esl.errors import RemoteProtocolError
 
 ARRAY_PREFIX = "ARRAY::"
 ARRAY_SEPARATOR = "|:"
-
-# ':', ' ' and '\n' become NUL (values can never hold NUL: FreeSWITCH values are C strings).
-_SPLIT_TABLE = bytes.maketrans(b"\n: ", b"\x00\x00\x00")
 
 
 class Headers:
@@ -124,21 +124,20 @@ def _fast_header_block(block: bytes) -> Headers | None:
     """
     if b"\\" in block or b"\x00" in block:
         return None
-    try:
-        decoded = codecs.escape_decode(block.translate(_SPLIT_TABLE).replace(b"%", b"\\x"))[0]
-    except ValueError:  # a '%' not followed by two hex digits
+    # "Name: value\n" becomes "Name\0\0value\0": three parts per line once split on NUL
+    data = block.replace(b"\n", b"\x00").replace(b":", b"\x00").replace(b" ", b"\x00")
+    if b"%" in data:
+        try:
+            data = codecs.escape_decode(data.replace(b"%", b"\\x"))[0]
+        except ValueError:  # a '%' not followed by two hex digits
+            return None
+    parts = data.decode("utf-8", "replace").split("\x00")
+    count = len(parts)
+    tail = count % 3
+    if parts[-1] or tail == 0 or (tail == 2 and parts[-2]):
         return None
-    # "Name: value\n" became "Name", "", "value": any line without exactly ': ' breaks the pattern
-    parts = decoded.decode("utf-8", "replace").split("\x00")
-    tail = len(parts) % 3
-    if tail == 1 and not parts[-1]:
-        parts.pop()
-    elif tail == 2 and not parts[-1] and not parts[-2]:
-        del parts[-2:]
-    else:
-        return None
-    names = parts[0::3]
-    if any(parts[1::3]) or "" in names:
+    names = parts[0 : count - tail : 3]
+    if "".join(parts[1::3]) or not all(names):  # a raw ':' or ' ' inside a line, or an empty name
         return None
     return Headers(names, parts[2::3])
 

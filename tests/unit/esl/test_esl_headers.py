@@ -23,9 +23,35 @@ from ivrd.esl.headers import (
     b"A: 100%\n",             # '%' without two hex digits
     b"A: back\\slash\n",      # raw backslash
     b"Bad Name: v\n",         # space in the name
+    b"A: 1\n\nB: 2\n",         # blank line inside the block (an inner body would follow)
+    b"A: 1\n\n\n\nB: 2\n",     # three blank lines: the parts line up again, the empty names do not
+    b"A: 1\nB\n",             # a line without a separator
+    b"A: 1\nB:\n",            # a colon without the space
+    b"A: 1\nB: 2",             # the last line is not ended
+    b"A: %4\n",               # an escape cut short
+    b"A: %zz\n",              # an escape that is not hex
+    b"A: 1\x00\n",            # raw NUL
 ])
 def test_unusual_blocks_leave_the_fast_path(block: bytes) -> None:
     assert _fast_header_block(block) is None
+
+
+@pytest.mark.parametrize("block", [
+    b"A: a%0Ab\nA: %25%3A%20x\nEmpty: \nU: %C3%A9%E2%82%AC\n",
+    b"A: a%0Ab\nA: %25%3A%20x\nEmpty: \nU: %C3%A9%E2%82%AC\n\n",  # ended by the blank line
+])
+def test_fast_path_decodes_per_value_and_keeps_repeats_and_empty_values(block: bytes) -> None:
+    fast = _fast_header_block(block)
+    assert fast is not None
+    assert list(fast.items()) == [("A", "a\nb"), ("A", "%: x"), ("Empty", ""), ("U", "é€")]
+    assert fast == parse_header_lines(block, "event")
+
+
+def test_invalid_utf8_after_decoding_is_replaced_as_the_strict_parser_does() -> None:
+    block = b"A: %FF%C3\nB: ok\n"
+    fast = _fast_header_block(block)
+    assert fast is not None and fast == parse_header_lines(block, "event")
+    assert fast["A"] == "\ufffd\ufffd" and fast["B"] == "ok"
 
 
 def test_strict_parser_is_lenient_where_it_can_be_and_precise_where_not() -> None:
