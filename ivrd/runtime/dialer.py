@@ -18,7 +18,12 @@ import contextlib
 import logging
 import socket
 import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TypeVar
+
+import peewee
 
 from ivrd.campaign import Pacer
 from ivrd.esl.errors import EslError
@@ -26,12 +31,16 @@ from ivrd.esl.events import EventName
 from ivrd.runtime.daemon import Daemon
 from ivrd.runtime.dialer_calls import CallBook
 from ivrd.runtime.dialer_campaigns import Preparation, prepare_campaign
-from ivrd.runtime.dialer_plan import CampaignPlan, plan_campaign
+from ivrd.runtime.dialer_plan import CampaignPlan, lock_campaign_rows, plan_campaign
 from ivrd.runtime.dialer_reconcile import reconcile
 from ivrd.store import queries_attempts as attempts
 from ivrd.store.constants import CampaignStatus
+from ivrd.store.db import is_postgres
+from ivrd.store.queries_dialer import write_transaction
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 IMPORT_BATCH = 5000  # contacts examined per campaign and tick
 MIN_TICK_S = 0.05  # a burst of call ends wakes the loop at most this often
@@ -56,6 +65,37 @@ def dialer_options(daemon: Daemon) -> DialerOptions:
     )
 
 
+class PlanRunner:
+    """Where planning transactions run. SQLite: on the daemon's database writer (one writer per file
+    anyway). PostgreSQL: on a thread with its own connection and one transaction per plan, so a plan
+    never shares a transaction with leg writes that already hold row locks (the campaign row, for
+    one): a planning transaction never waits for a row lock once it holds one, so none deadlock."""
+
+    def __init__(self, daemon: Daemon) -> None:
+        self._daemon = daemon
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="ivrd-dialer") \
+            if is_postgres(daemon.database) else None
+
+    async def run(self, work: Callable[[], T]) -> T:
+        if self._pool is None:
+            return await self._daemon.db.run(work)
+        return await asyncio.wrap_future(self._pool.submit(self._transaction, work))
+
+    def _transaction(self, work: Callable[[], T]) -> T:
+        database = self._daemon.database
+        try:
+            with database.atomic():
+                return work()
+        except (peewee.OperationalError, peewee.InterfaceError):
+            database.close()  # reconnect on the next plan
+            raise
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.submit(self._daemon.database.close)
+            self._pool.shutdown(wait=False)
+
+
 class Dialer:
     """The `dialer` component (add it with `install_dialer`)."""
 
@@ -66,6 +106,7 @@ class Dialer:
         self.options = dialer_options(daemon)
         self.pacer = Pacer(horizon_s=self.options.horizon_s)
         self.book = CallBook(daemon, self._wake_up)
+        self._planner = PlanRunner(daemon)
         self._wake: asyncio.Event | None = None
         self._errors: dict[int, str] = {}
         self._idle: dict[int, bool] = {}
@@ -78,6 +119,12 @@ class Dialer:
             self._wake.set()
 
     async def run(self, daemon: Daemon) -> None:
+        try:
+            await self._run(daemon)
+        finally:
+            self._planner.close()
+
+    async def _run(self, daemon: Daemon) -> None:
         self._wake = asyncio.Event()
         await daemon.connected.wait()
         log.info("dialer %s: running (max %d calls, wake-up at most every %.2f s)",
@@ -129,7 +176,7 @@ class Dialer:
             self._stopped.pop(campaign_id, None)
             idle = self._idle.get(campaign_id, True)
             free = self.options.max_calls - self.book.count if self._connected() else 0
-            prepared, plan = await db.run(
+            prepared, plan = await self._planner.run(
                 lambda cid=campaign_id, idle=idle, free=free: self._step(cid, idle, free))  # type: ignore[misc]
             self._note(campaign_id, prepared, plan)
             busy = busy or prepared.importing or (plan is not None and plan.claimed > 0)
@@ -138,11 +185,13 @@ class Dialer:
     def _step(self, campaign_id: int, idle: bool, free: int) -> tuple[Preparation, CampaignPlan | None]:
         """Housekeeping and planning of one campaign (runs on the database thread)."""
         now_s = time.time()
-        prepared = prepare_campaign(campaign_id, now_s, import_batch=IMPORT_BATCH, check_end=idle)
-        if not prepared.running or prepared.error or free <= 0:
-            return prepared, None
-        plan = plan_campaign(campaign_id, now_s, daemon_id=self.options.daemon_id, pacer=self.pacer,
-                             global_free=free)
+        with write_transaction():
+            lock_campaign_rows(campaign_id)  # first: one planner at a time per gateway
+            prepared = prepare_campaign(campaign_id, now_s, import_batch=IMPORT_BATCH, check_end=idle)
+            if not prepared.running or prepared.error or free <= 0:
+                return prepared, None
+            plan = plan_campaign(campaign_id, now_s, daemon_id=self.options.daemon_id, pacer=self.pacer,
+                                 global_free=free)
         return prepared, plan
 
     def _note(self, campaign_id: int, prepared: Preparation, plan: CampaignPlan | None) -> None:

@@ -179,13 +179,15 @@ def _setup(campaign: Campaign, gateway: Gateway) -> _Dialling:
                      retry_policy(campaign, user))
 
 
-def _lock(campaign_id: int) -> tuple[Campaign, Gateway] | None:
-    """Gateway row first, then campaign row: the same order on every daemon."""
+def lock_campaign_rows(campaign_id: int) -> tuple[Campaign, Gateway] | None:
+    """Takes the dialling lock of the campaign's gateway (until the transaction ends), then reads the
+    campaign and gateway. Every planning transaction starts with it."""
     head = Campaign.select(Campaign.aleg_gateway).where(Campaign.id == campaign_id).first()
     if head is None:
         return None
-    gateway = attempts.lock_gateway(head.aleg_gateway_id)
-    campaign = attempts.lock_campaign(campaign_id)
+    attempts.serialize_gateway(head.aleg_gateway_id)
+    gateway = attempts.load_gateway(head.aleg_gateway_id)
+    campaign = attempts.load_campaign(campaign_id)
     if campaign is None or gateway is None or campaign.aleg_gateway_id != gateway.id:
         return None
     return campaign, gateway
@@ -196,7 +198,7 @@ def plan_campaign(campaign_id: int, now_s: float, *, daemon_id: str, pacer: Pace
     """Claims and writes the campaign's calls for `[now_s, now_s + pacer.horizon_s]` (a database job)."""
     plan = CampaignPlan(campaign_id)
     with write_transaction():
-        locked = _lock(campaign_id)
+        locked = lock_campaign_rows(campaign_id)
         if locked is None:
             return plan
         campaign, gateway_row = locked

@@ -38,21 +38,28 @@ def _chunks(ids: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
         yield ids[start : start + size]
 
 
-def lock_gateway(gateway_id: int) -> Gateway | None:
-    """The gateway row, locked until the transaction ends on PostgreSQL (serialises its call cap)."""
-    query = Gateway.select().where(Gateway.id == gateway_id)
+GATEWAY_LOCK_SPACE = 0x1D1A  # first key of the dialer's PostgreSQL advisory locks
+
+
+def serialize_gateway(gateway_id: int) -> None:
+    """Holds the gateway's dialling lock until the transaction ends (PostgreSQL advisory lock).
+
+    Planning transactions of every daemon take it first, so they run one at a time per gateway: each
+    sees the pace and the calls the previous one committed. An advisory lock never waits for a row
+    lock, so planning cannot deadlock with call writes that update the same campaign row. SQLite
+    needs nothing: its transactions already run one at a time.
+    """
     if is_postgres(database_proxy):
-        query = query.for_update()
-    found: Gateway | None = query.first()
+        database_proxy.execute_sql("SELECT pg_advisory_xact_lock(%s, %s)", (GATEWAY_LOCK_SPACE, gateway_id))
+
+
+def load_gateway(gateway_id: int) -> Gateway | None:
+    found: Gateway | None = Gateway.select().where(Gateway.id == gateway_id).first()
     return found
 
 
-def lock_campaign(campaign_id: int) -> Campaign | None:
-    """The campaign row, locked until the transaction ends on PostgreSQL (serialises its pace)."""
-    query = Campaign.select().where(Campaign.id == campaign_id)
-    if is_postgres(database_proxy):
-        query = query.for_update()
-    found: Campaign | None = query.first()
+def load_campaign(campaign_id: int) -> Campaign | None:
+    found: Campaign | None = Campaign.select().where(Campaign.id == campaign_id).first()
     return found
 
 
