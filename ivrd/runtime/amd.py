@@ -22,6 +22,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ivrd.amd import AMD_VOICEMAIL_ONLY
 from ivrd.esl.codec import EslEvent
 from ivrd.esl.events import ChannelEvent, HangupEvent
 from ivrd.runtime.amd_call import AmdCall, AmdOptions, ApiSender, recording_rate_hz
@@ -76,7 +77,7 @@ class AmdRunner:
         campaign_id = spec.campaign_id
         if not campaign_id:
             return spec
-        settings = self.campaigns.get(campaign_id)
+        settings = self.campaigns.current(campaign_id)
         if settings.done() and not settings.cancelled() and settings.exception() is None \
                 and not settings.result().voicemail:
             return spec
@@ -125,8 +126,10 @@ class AmdRunner:
         try:
             facts = await call.run()
         except Exception:
-            log.exception("call %s: answering-machine detection failed", call.uuid)
+            log.exception("call %s: answering-machine detection failed; counted as not sure", call.uuid)
             facts = None
+            run_survey = call.campaign.amd_behavior != AMD_VOICEMAIL_ONLY  # what a "not sure" gets
+            self._dispatcher.feed_input(call.uuid, AmdDecided("notsure", run_survey=run_survey))
         finally:
             self.calls.pop(call.uuid, None)
         hung_up = call.uuid in self._hung_up

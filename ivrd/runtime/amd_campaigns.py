@@ -74,6 +74,14 @@ class CampaignAmdCache:
             self._drop_stale(now_s)
         return future
 
+    def current(self, campaign_id: int) -> asyncio.Future[CampaignAmd]:
+        """The settings read for this campaign last (whatever their age: a call answered after a long
+        ring uses what was read when it was placed), or a fresh read."""
+        entry = self._entries.get(campaign_id)
+        if entry is not None and not _failed(entry[1]):
+            return entry[1]
+        return self.get(campaign_id)
+
     def _drop_stale(self, now_s: float) -> None:
         for key in [k for k, (at_s, _) in self._entries.items() if now_s - at_s >= self._ttl_s]:
             del self._entries[key]

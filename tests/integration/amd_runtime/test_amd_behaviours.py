@@ -201,3 +201,37 @@ def test_each_amd_behavior_surveys_hangs_up_or_leaves_voicemail_as_its_campaign_
     for call in calls:
         _check_call(call, survey_audio, voicemail_audio)
     assert left == []  # recordings are deleted (media.keep_amd_audio is off)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_callee_hanging_up_during_detection_still_gets_its_detection_on_the_call_record(
+        database: peewee.Database, tmp_path: Path) -> None:
+    greeting = greetings()["nobeep"].write(tmp_path / "greetings")
+    scenario = Scenario(default=Callee(ring_ms=50, greeting=greeting, hangup_after_ms=1500))
+
+    async def main() -> tuple[LegOutcome, CallRecord]:
+        async with running(tmp_path, scenario) as h:
+            b = SurveyBuilder(h.media_root)
+            b.play("Welcome", completed=True)
+            gateway = Gateway.create(name="gw", gateways="sofia/gateway/gw/")
+            campaign = Campaign.create(user=b.user, name="amd", survey=b.survey, voicemail=True,
+                                       amd_behavior=3, aleg_gateway=gateway)
+            attempt = CallRequest.create(user=b.user, phone_number="5000", campaign=campaign)
+            leg_uuid = str(uuid_module.uuid4())
+            h.daemon.dispatcher.on_hangup_complete(lambda event: h.daemon.db.submit(
+                lambda: CallRecord.create(user=b.user, callrequest=attempt.id, callid=leg_uuid)))
+            context = campaign_context(campaign, dialled_number="5000", call_ref=leg_uuid)
+            h.daemon.dispatcher.expect_leg(leg_uuid, LegSpec(
+                survey_id=b.survey.id, context=context, callrequest_id=attempt.id, campaign_id=campaign.id))
+            variables = {"origination_uuid": leg_uuid}
+            await h.daemon.client.bgapi(originate("sofia/gateway/gw/5000", variables=variables))
+            outcome = await h.finished(leg_uuid)
+            stored = CallRecord.select().where(CallRecord.callrequest == attempt.id,
+                                               CallRecord.amd_result != "")
+            await _until(lambda: stored.count() == 1, "AMD columns on the call record")
+            return outcome, stored.get()
+
+    outcome, record = asyncio.run(main())
+    assert outcome.reason != "voicemail message left" and not outcome.completed
+    assert (record.amd_status, record.amd_result) == (3, "unknown")
+    assert record.amd_cause.startswith("HANGUP-") and 1000 <= (record.amd_decision_ms or 0) <= 2000
