@@ -37,6 +37,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+COMMIT_LEAD_S = 0.1  # the CALLING row is committed this long before the originate is due
 ERR_GRACE_S = 1.0  # how long a failed originate waits for its CHANNEL_HANGUP_COMPLETE
 LEG_GRACE_S = 30.0  # how long an answered call's end waits for its survey leg to finish
 ABORT_CAUSE = "MANAGER_REQUEST"
@@ -92,7 +93,8 @@ class CallBook:
         loop = asyncio.get_running_loop()
         now_s, now_loop = time.time(), loop.time()
         for call in calls:
-            handle = loop.call_at(now_loop + max(0.0, call.start_at_s - now_s), self._start_placing, call)
+            delay_s = max(0.0, call.start_at_s - now_s - COMMIT_LEAD_S)
+            handle = loop.call_at(now_loop + delay_s, self._start_placing, call)
             self.planned[call.uuid] = (call, handle)
 
     def _start_placing(self, call: PlannedCall) -> None:
@@ -131,6 +133,9 @@ class CallBook:
         if not await db.run(lambda: attempts.mark_calling(call.attempt_id, call.subscriber_id,
                                                            call.attempt_number)):
             return
+        wait_s = call.start_at_s - time.time()
+        if wait_s > 0:
+            await asyncio.sleep(wait_s)  # committed ahead; sent on the pace's own beat
         live = LiveCall(ref_of(call))
         self.live[call.uuid] = live
         self.placing.discard(call.uuid)
