@@ -18,12 +18,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
+import numpy as np
+import numpy.typing as npt
+
 from ivrd.amd import AmdAction, AmdAnalyzer, AmdDecision, AmdParams, AmdPlan, AmdResult, AmdStage, plan_call
 from ivrd.esl import api_commands
 from ivrd.esl.errors import EslError
 from ivrd.runtime.amd_campaigns import CampaignAmd
 from ivrd.runtime.amd_facts import AmdFacts, channel_variables, facts_of
-from ivrd.runtime.media import RawAudioTail, tail_frames
+from ivrd.runtime.media import RawAudioTail
 from ivrd.survey import AmdDecided
 
 log = logging.getLogger(__name__)
@@ -55,7 +58,7 @@ class AmdOptions:
     keep_audio: bool = False
     params: AmdParams = field(default_factory=AmdParams)
     stall_s: float = 3.0  # no new audio for this long: stop listening and decide with what was heard
-    poll_interval_s: float = 0.02
+    poll_interval_s: float = 0.05  # how often the file is read: the most a verdict can wait
 
     @property
     def max_audio_ms(self) -> int:
@@ -106,7 +109,6 @@ class AmdCall:
         self._options = options
         self._decisions: list[AmdDecision] = []
         self._offset_ms = 0
-        self._stalled = False
         self.facts: AmdFacts | None = None
 
     async def run(self) -> AmdFacts | None:
@@ -154,48 +156,43 @@ class AmdCall:
 
     # -- listening -----------------------------------------------------------------------------------
     async def _listen(self) -> None:
-        analyzer = AmdAnalyzer(self.rate_hz, self._options.params, wait_for_end=True)
+        """Reads what the file gained every poll interval (all of it at once) until a verdict is acted
+        on, the leg ends (what was heard settles it) or no audio comes for `stall_s`."""
+        options = self._options
+        analyzer = AmdAnalyzer(self.rate_hz, options.params, wait_for_end=True)
         tail = RawAudioTail(self.path, self.rate_hz)
-        stop = asyncio.Event()
-        watchdog = asyncio.get_running_loop().create_task(self._watch(tail, stop))
-        frames = tail_frames(tail, stop, self._options.poll_interval_s)
-        try:
-            async with contextlib.aclosing(frames):  # type: ignore[type-var]  # an async generator
-                async for frame in frames:
-                    for decision in analyzer.feed(frame):
-                        self._decisions.append(decision)
-                        plan = plan_call(decision, self.campaign.amd_behavior, voicemail=True)
-                        if not plan.wait_for_end_of_greeting:
-                            await self._act(plan)
-                            return
-            if self._stalled:
-                self._decisions.append(self._no_audio(analyzer.elapsed_ms))
-            else:
-                self._decisions += analyzer.finish()
-        finally:
-            watchdog.cancel()
-
-    async def _watch(self, tail: RawAudioTail, stop: asyncio.Event) -> None:
-        """Stops the listening when the leg ends or when no audio arrives for `stall_s`."""
         done = self._legs.leg_done(self.uuid)
-        last_bytes, quiet_s = -1, 0.0
-        interval_s = max(self._options.poll_interval_s, 0.05)
-        while not stop.is_set():
-            if done is None or done.is_set():
-                stop.set()
-                return
-            if tail.bytes_read != last_bytes:
-                last_bytes, quiet_s = tail.bytes_read, 0.0
-            else:
-                quiet_s += interval_s
-                if quiet_s >= self._options.stall_s:
-                    log.warning("call %s: no audio in %s for %.1f s; answering-machine detection stops",
-                                self.uuid, self.path, quiet_s)
-                    self._stalled = True
-                    stop.set()
+        loop = asyncio.get_running_loop()
+        heard_at_s = loop.time()
+        try:
+            while True:
+                ended = done is None or done.is_set()
+                frames = tail.read_frames()
+                if frames:
+                    heard_at_s = loop.time()
+                    if await self._analyse(analyzer, np.concatenate(frames)):
+                        return
+                if ended:
+                    self._decisions += analyzer.finish()
                     return
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(done.wait(), interval_s)
+                if loop.time() - heard_at_s >= options.stall_s:
+                    log.warning("call %s: no audio in %s for %.1f s; answering-machine detection stops",
+                                self.uuid, self.path, options.stall_s)
+                    self._decisions.append(self._no_audio(analyzer.elapsed_ms))
+                    return
+                await asyncio.sleep(options.poll_interval_s)
+        finally:
+            tail.close()
+
+    async def _analyse(self, analyzer: AmdAnalyzer, samples: npt.NDArray[np.int16]) -> bool:
+        """Feeds audio; True once a decision was acted on."""
+        for decision in analyzer.feed(samples):
+            self._decisions.append(decision)
+            plan = plan_call(decision, self.campaign.amd_behavior, voicemail=True)
+            if not plan.wait_for_end_of_greeting:
+                await self._act(plan)
+                return True
+        return False
 
     def _no_audio(self, elapsed_ms: int) -> AmdDecision:
         detection = next((d for d in self._decisions if d.stage is AmdStage.DETECT), None)
