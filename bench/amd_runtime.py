@@ -2,7 +2,8 @@
 
 A writer task plays FreeSWITCH: every 20 ms it appends the next 20 ms of each call's greeting (a
 voicemail greeting with a beep at 4.6 s) to that call's raw file. Each call runs a real AmdCall
-(tail + analyzer + verdict) against a fake switch. Reported per tail poll interval: CPU seconds
+(tail + analyzer + verdict) against a fake switch; the baseline rows tail with media.tail_frames and
+feed the analyzer frame by frame (a 20 ms poll per call plus a watchdog task). Reported per mode: CPU seconds
 per call-second of audio (the writer alone is measured as the baseline and subtracted), and how
 long after the decisive audio was written the verdict reached the leg.
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import statistics
 import sys
 import tempfile
@@ -26,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from ivrd.amd import AmdAnalyzer
 from ivrd.runtime.amd_call import AmdCall, AmdOptions
 from ivrd.runtime.amd_campaigns import CampaignAmd
-from ivrd.runtime.amd_facts import AmdFacts
+from ivrd.runtime.amd_facts import AmdFacts, facts_of
+from ivrd.runtime.media import RawAudioTail, tail_frames
 from ivrd.survey import AmdDecided
 from tests.unit.amd.signals import pcm, silence, speech, tone
 
@@ -97,7 +100,30 @@ def decisive_ms() -> int:
 DECISIVE_MS = decisive_ms()
 
 
-async def run(calls: int, poll_ms: int | None, folder: Path, seconds: float) -> Run:
+async def per_frame_call(uuid: str, switch: Switch, folder: Path) -> None:
+    """Baseline: media.tail_frames (20 ms polls, one frame per analyzer call) plus a watchdog task."""
+    path = folder / f"{uuid}.r8"
+    await switch.api(f"uuid_record {uuid} start {path}")
+    analyzer, stop = AmdAnalyzer(8000), asyncio.Event()
+
+    async def watch() -> None:
+        while not stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(switch.done.wait(), 0.05)
+
+    watchdog = asyncio.create_task(watch())
+    decisions = []
+    async for frame in tail_frames(RawAudioTail(path, 8000), stop, 0.02):
+        decisions += analyzer.feed(frame)
+        if analyzer.done:
+            stop.set()
+    watchdog.cancel()
+    switch.note_amd(uuid, facts_of(decisions, 0))
+    switch.feed_input(uuid, AmdDecided("machine", False, "/vm.wav"))
+    path.unlink()
+
+
+async def run(calls: int, poll_ms: int | None, folder: Path, seconds: float, per_frame: bool = False) -> Run:
     """(CPU seconds, wall seconds, verdict lags in ms); poll_ms None runs the writer alone for `seconds`."""
     switch = Switch()
     options = AmdOptions(amd_dir=folder, keep_audio=False, poll_interval_s=(poll_ms or 20) / 1000)
@@ -113,7 +139,10 @@ async def run(calls: int, poll_ms: int | None, folder: Path, seconds: float) -> 
     amd_calls = [AmdCall(f"c{index}", 1, campaign, 8000, loop.time(), lambda: switch, switch, options)
                  for index in range(calls)]
     writer = asyncio.create_task(write_audio(switch, calls, seconds))
-    await asyncio.gather(*(call.run() for call in amd_calls))
+    if per_frame:
+        await asyncio.gather(*(per_frame_call(call.uuid, switch, folder) for call in amd_calls))
+    else:
+        await asyncio.gather(*(call.run() for call in amd_calls))
     cpu, wall = time.process_time() - cpu0, time.monotonic() - wall0
     writer.cancel()
     lags = []
@@ -133,18 +162,21 @@ def main() -> None:
     args = parser.parse_args()
     audio_s = len(GREETING) / 8000
     print(f"greeting {audio_s:.1f} s; verdict due {DECISIVE_MS} ms after recording starts (after the beep)")
-    print(f"{'calls':>6} {'poll ms':>8} {'CPU s':>7} {'writer s':>9} {'AMD CPU ms per call-s':>22} "
+    print(f"{'calls':>6} {'poll ms':>24} {'CPU s':>7} {'writer s':>9} {'AMD CPU ms per call-s':>22} "
           f"{'ratio to writer':>16} {'lag p50/p90/max ms':>20}")
     for calls in args.calls:
-        for poll_ms in args.poll_ms:
+        for mode in ["per-frame", *map(str, args.poll_ms)]:
+            per_frame = mode == "per-frame"
+            poll_ms = 20 if per_frame else int(mode)
             with tempfile.TemporaryDirectory() as tmp:
-                cpu, wall, lags = asyncio.run(run(calls, poll_ms, Path(tmp), 30.0))
+                cpu, wall, lags = asyncio.run(run(calls, poll_ms, Path(tmp), 30.0, per_frame))
             with tempfile.TemporaryDirectory() as tmp:
                 baseline, _, _ = asyncio.run(run(calls, None, Path(tmp), wall))
             amd_cpu = max(cpu - baseline, 0.0)
             per_call_s = amd_cpu * 1000 / (calls * DECISIVE_MS / 1000)
             quantiles = statistics.quantiles(lags, n=10)
-            print(f"{calls:>6} {poll_ms:>8} {cpu:>7.2f} {baseline:>9.2f} {per_call_s:>22.2f} "
+            label = "20 (per-frame baseline)" if per_frame else mode
+            print(f"{calls:>6} {label:>24} {cpu:>7.2f} {baseline:>9.2f} {per_call_s:>22.2f} "
                   f"{cpu / baseline if baseline else float('nan'):>16.1f} "
                   f"{np.median(lags):>6.0f}/{quantiles[-1]:>5.0f}/{max(lags):>5.0f}")
 
