@@ -18,9 +18,10 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ivrd.amd import AMD_VOICEMAIL_ONLY
 from ivrd.esl.codec import EslEvent
@@ -42,6 +43,7 @@ log = logging.getLogger(__name__)
 CDR_RETRY_DELAYS_S = (0.2, 0.4, 0.8, 1.6, 3.2, 6.4, 12.8, 25.6)  # waiting for the dialer's call record
 DEFAULT_RATE_HZ = 8000
 KEEP_FINISHED = 10_000
+ORPHAN_AGE_S = 600.0  # recordings this old in amd_dir belong to no live detection
 
 
 def codec_rate_hz(answer: EslEvent) -> int:
@@ -62,7 +64,7 @@ class AmdRunner:
         self.options = options
         self.campaigns = CampaignAmdCache(db, media_root)
         self.calls: dict[str, AmdCall] = {}
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[object]] = set()
         self._finished: dict[str, tuple[int, AmdFacts]] = {}  # uuid -> (attempt, facts), until hangup
         self._hung_up: set[str] = set()  # calls whose hangup came while detection still ran
         self.detections = 0
@@ -116,9 +118,14 @@ class AmdRunner:
 
     # -- calls -------------------------------------------------------------------------------------------
     def _start(self, call: AmdCall, spec: LegSpec) -> None:
+        if self.detections == 0 and not self.options.keep_audio:
+            self._spawn(asyncio.to_thread(sweep_recordings, self.options.amd_dir, ORPHAN_AGE_S), "amd-sweep")
         self.calls[call.uuid] = call
         self.detections += 1
-        task = asyncio.get_running_loop().create_task(self._run(call, spec), name=f"amd-{call.uuid}")
+        self._spawn(self._run(call, spec), f"amd-{call.uuid}")
+
+    def _spawn(self, work: Coroutine[Any, Any, object], name: str) -> None:
+        task = asyncio.get_running_loop().create_task(work, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
@@ -154,10 +161,7 @@ class AmdRunner:
             self._store(uuid, *finished)
 
     def _store(self, uuid: str, attempt_id: int, facts: AmdFacts) -> None:
-        task = asyncio.get_running_loop().create_task(self._write_cdr(uuid, attempt_id, facts),
-                                                      name=f"amd-cdr-{uuid}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        self._spawn(self._write_cdr(uuid, attempt_id, facts), f"amd-cdr-{uuid}")
 
     async def _write_cdr(self, uuid: str, attempt_id: int, facts: AmdFacts) -> None:
         """The dialer writes the call record after the hangup; the columns go on once it exists."""
@@ -175,6 +179,23 @@ class AmdRunner:
     async def stop(self) -> None:
         for task in list(self._tasks):
             task.cancel()
+
+
+def sweep_recordings(amd_dir: Path, older_than_s: float) -> int:
+    """Deletes detection recordings left by an earlier run (daemon killed mid-detection)."""
+    if not amd_dir.is_dir():
+        return 0
+    cutoff_s, removed = time.time() - older_than_s, 0
+    for path in amd_dir.iterdir():
+        try:
+            if path.suffix in (".r8", ".r16") and path.stat().st_mtime < cutoff_s:
+                path.unlink()
+                removed += 1
+        except OSError as exc:
+            log.warning("could not remove the old detection recording %s: %s", path, exc)
+    if removed:
+        log.info("removed %d detection recordings left in %s", removed, amd_dir)
+    return removed
 
 
 def amd_options(daemon: Daemon) -> tuple[Path, AmdOptions]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -9,7 +10,7 @@ import pytest
 from ivrd.amd import AmdDecision, AmdResult, AmdStage
 from ivrd.esl.codec import EslEvent
 from ivrd.esl.headers import Headers
-from ivrd.runtime.amd import codec_rate_hz
+from ivrd.runtime.amd import codec_rate_hz, sweep_recordings
 from ivrd.runtime.amd_call import AmdOptions, record_command, recording_path, recording_rate_hz, verdict_word
 from ivrd.runtime.amd_facts import AmdFacts, cdr_columns, channel_variables, facts_from_variables, facts_of
 
@@ -76,3 +77,14 @@ def test_codec_rate_from_the_answer_event() -> None:
 def test_verdict_words_for_the_survey() -> None:
     assert [verdict_word(r) for r in (AmdResult.HUMAN, AmdResult.UNKNOWN, AmdResult.FAX,
                                       AmdResult.MACHINE_START)] == ["person", "notsure", "machine", "machine"]
+
+
+def test_old_recordings_are_swept_and_recent_ones_kept(tmp_path: Path) -> None:
+    old, recent, other = tmp_path / "a.r8", tmp_path / "b.r16", tmp_path / "c.wav"
+    for path in (old, recent, other):
+        path.write_bytes(b"\0\0")
+    os.utime(old, (1_000_000, 1_000_000))
+    os.utime(other, (1_000_000, 1_000_000))
+    assert sweep_recordings(tmp_path, 600) == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.r16", "c.wav"]
+    assert sweep_recordings(tmp_path / "missing", 600) == 0
