@@ -137,7 +137,8 @@ def _fast_header_block(block: bytes) -> Headers | None:
     if parts[-1] or tail == 0 or (tail == 2 and parts[-2]):
         return None
     names = parts[0 : count - tail : 3]
-    if "".join(parts[1::3]) or not all(names):  # a raw ':' or ' ' inside a line, or an empty name
+    middles = parts[1::3]  # not all empty: a raw ':' or ' ' inside a line
+    if middles.count("") != len(middles) or not all(names):
         return None
     return Headers(names, parts[2::3])
 
