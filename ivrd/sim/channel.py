@@ -73,6 +73,18 @@ class Message:
     headers: list[tuple[str, str]] = field(default_factory=list)
 
 
+class _Times(dict[str, int]):
+    """A profile's times (µs); setting one invalidates the profile's cached headers."""
+
+    def __init__(self, profile: Profile, initial: dict[str, int]) -> None:
+        super().__init__(initial)
+        self._profile = profile
+
+    def __setitem__(self, key: str, value: int) -> None:
+        super().__setitem__(key, value)
+        self._profile.__dict__["_cached"].clear()
+
+
 @dataclass
 class Profile:
     """The caller profile (Caller-* / Other-Leg-* headers)."""
@@ -94,7 +106,25 @@ class Profile:
     ani: str = ""
     times_us: dict[str, int] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_cached", {})
+        self.times_us = _Times(self, self.times_us)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        super().__setattr__(name, value)
+        cached = self.__dict__.get("_cached")
+        if cached:
+            cached.clear()
+
     def headers(self, prefix: str, is_other: bool) -> list[wire.Header]:
+        """The caller profile as headers (cached until a field or a time changes; do not modify)."""
+        cached: dict[tuple[str, bool], list[wire.Header]] = self.__dict__["_cached"]
+        pairs = cached.get((prefix, is_other))
+        if pairs is None:
+            pairs = cached[(prefix, is_other)] = self._headers(prefix, is_other)
+        return pairs
+
+    def _headers(self, prefix: str, is_other: bool) -> list[wire.Header]:
         pairs: list[wire.Header] = [(prefix + "Direction", self.direction)]
         if not is_other:
             pairs.append((prefix + "Logical-Direction", self.direction))
@@ -215,6 +245,7 @@ class Channel:
              origin_key: str | None = None, with_variables: bool | None = None) -> Event:
         """Build a channel event (common block, pre, channel data, variables, extra) and publish it."""
         event = self.switch.factory.new(name, ORIGINS[origin_key or name])
+        event.unique_id = self.uuid
         event.extend(list(pre))
         event.extend(self.basic_headers())
         wants_vars = name in VARIABLE_EVENTS if with_variables is None else with_variables

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from ivrd.sim.server import SimFreeSwitch
 
 LOST_EVENTS_LIMIT = 500
+WRITE_BATCH_EVENTS = 256  # queued event frames handed to the socket in one write
 
 
 class Connection:
@@ -61,7 +62,9 @@ class Connection:
             await self.event_wakeup.wait()
             self.event_wakeup.clear()
             while self.events and not self.in_api and not self.closed:
-                self.write(self.events.popleft())
+                count = min(len(self.events), WRITE_BATCH_EVENTS)
+                popleft = self.events.popleft
+                self.write(b"".join([popleft() for _ in range(count)]))
                 await self.writer.drain()
 
     # ----- lifecycle

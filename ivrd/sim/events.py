@@ -49,6 +49,7 @@ class Event:
     headers: list[wire.Header]
     body: str | None = None
     subclass: str | None = None
+    unique_id: str | None = None
     _frames: dict[str, bytes] = field(default_factory=dict, repr=False, compare=False)
 
     def get(self, header_name: str) -> str | None:
@@ -92,18 +93,31 @@ class EventFactory:
         self.hostname = hostname
         self.ipv4 = ipv4
         self._sequence = itertools.count(1)
+        self._process_headers: tuple[wire.Header, ...] = (
+            ("Core-UUID", core_uuid), ("FreeSWITCH-Hostname", hostname), ("FreeSWITCH-Switchname", hostname),
+            ("FreeSWITCH-IPv4", ipv4), ("FreeSWITCH-IPv6", "::1"))
+        self._date_second = -1
+        self._date_headers: tuple[wire.Header, wire.Header] = (("", ""), ("", ""))
+
+    def _dates(self, now_s: float) -> tuple[wire.Header, wire.Header]:
+        """Event-Date-Local and -GMT, computed once per second."""
+        second = int(now_s)
+        if second != self._date_second:
+            self._date_second = second
+            self._date_headers = (
+                ("Event-Date-Local", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(second))),
+                ("Event-Date-GMT", email.utils.formatdate(second, usegmt=True)),
+            )
+        return self._date_headers
 
     def new(self, name: str, origin: Origin, subclass: str | None = None) -> Event:
         now_s = time.time()
+        local, gmt = self._dates(now_s)
         headers: list[wire.Header] = [
             ("Event-Name", name),
-            ("Core-UUID", self.core_uuid),
-            ("FreeSWITCH-Hostname", self.hostname),
-            ("FreeSWITCH-Switchname", self.hostname),
-            ("FreeSWITCH-IPv4", self.ipv4),
-            ("FreeSWITCH-IPv6", "::1"),
-            ("Event-Date-Local", time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(now_s))),
-            ("Event-Date-GMT", email.utils.formatdate(now_s, usegmt=True)),
+            *self._process_headers,
+            local,
+            gmt,
             ("Event-Date-Timestamp", str(int(now_s * 1_000_000))),
             ("Event-Calling-File", origin.file),
             ("Event-Calling-Function", origin.function),

@@ -167,10 +167,19 @@ class AudioTimeline:
 
     def __init__(self) -> None:
         self.clips: list[tuple[int, Pcm]] = []
+        self.end_sample = 0
 
     def place(self, at_sample: int, clip: Pcm) -> None:
         if len(clip):
             self.clips.append((at_sample, clip))
+            self.end_sample = max(self.end_sample, at_sample + len(clip))
+
+    def is_silent(self, start: int, count: int) -> bool:
+        """Whether no clip overlaps [start, start + count)."""
+        if start >= self.end_sample:
+            return True
+        end = start + count
+        return all(offset >= end or offset + len(clip) <= start for offset, clip in self.clips)
 
     def read(self, start: int, count: int) -> Pcm:
         out = silence(count)

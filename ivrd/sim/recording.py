@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from ivrd.sim.executor import AppCall, application
-from ivrd.sim.media import RATE_HZ, resolve, silence, upsample
+from ivrd.sim.media import RATE_HZ, resolve, upsample
 
 if TYPE_CHECKING:
     from ivrd.sim.channel import Channel
@@ -27,6 +27,48 @@ def _rate_for(path: Path, channel: Channel) -> int:
     return int(text) if text.isdigit() else channel.rate_hz
 
 
+class RecorderClock:
+    """One 20 ms tick for every session recording of a simulator (instead of a timer per recording)."""
+
+    def __init__(self) -> None:
+        self.active: set[SessionRecorder] = set()
+        self._task: asyncio.Task[None] | None = None
+
+    def add(self, recorder: SessionRecorder) -> None:
+        self.active.add(recorder)
+        if self._task is None or self._task.done():
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def discard(self, recorder: SessionRecorder) -> None:
+        self.active.discard(recorder)
+
+    def stop(self) -> None:
+        """The simulator stops or restarts: recordings end where they are, without events."""
+        for recorder in list(self.active):
+            recorder.abandon()
+        self.active.clear()
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while self.active:
+            await asyncio.sleep(CHUNK_MS / 1000.0)
+            now_s = loop.time()
+            for recorder in list(self.active):
+                recorder.tick(now_s)
+
+
+def _clock(sim: object) -> RecorderClock:
+    """The simulator's shared clock (created on first use, so any Switch works)."""
+    clock = getattr(sim, "recorder_clock", None)
+    if not isinstance(clock, RecorderClock):
+        clock = RecorderClock()
+        sim.recorder_clock = clock  # type: ignore[attr-defined]
+    return clock
+
+
 class SessionRecorder:
     """Writes what the far end says (greeting, then silence) to .wav/.r8/.r16 as the call runs."""
 
@@ -42,11 +84,11 @@ class SessionRecorder:
         self._source_offset = 0
         self._started_s = 0.0
         self._done = False
-        self._task: asyncio.Task[None] | None = None
+        self._clock = _clock(channel.switch)
 
     def start(self) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file = self.path.open("wb")
+        self._file = self.path.open("wb", buffering=0)
         if not self.raw:
             self._wave = wave.open(self._file, "wb")  # noqa: SIM115 - closed in finish()
             self._wave.setnchannels(1)
@@ -58,16 +100,14 @@ class SessionRecorder:
         self.channel.recorders[str(self.path)] = self
         self.channel.fire("RECORD_START", extra=[("Record-File-Path", str(self.path))],
                           origin_key="SESSION_RECORD_START")
-        self._task = self.channel.spawn(self._run())
+        self._clock.add(self)
 
-    async def _run(self) -> None:
-        while not self._done:
-            elapsed_s = asyncio.get_running_loop().time() - self._started_s
-            if self.limit_s is not None and elapsed_s >= self.limit_s:
-                self.finish("success-maxtime")
-                return
+    def tick(self, now_s: float) -> None:
+        elapsed_s = now_s - self._started_s
+        if self.limit_s is not None and elapsed_s >= self.limit_s:
+            self.finish("success-maxtime")
+        else:
             self._write_until(elapsed_s)
-            await asyncio.sleep(CHUNK_MS / 1000.0)
 
     def _write_until(self, elapsed_s: float) -> None:
         if self.limit_s is not None:
@@ -77,31 +117,35 @@ class SessionRecorder:
         if count <= 0 or self._file is None:
             return
         script = self.channel.script
-        if script is not None:
-            chunk = script.timeline.read(self._source_offset + self._written, count)
+        start = self._source_offset + self._written
+        if script is None or script.timeline.is_silent(start, count):
+            data = bytes(count * 2 * self.rate_hz // RATE_HZ)
         else:
-            chunk = silence(count)
-        data = upsample(chunk, self.rate_hz).tobytes()
+            data = upsample(script.timeline.read(start, count), self.rate_hz).tobytes()
         if self._wave is not None:
             self._wave.writeframes(data)
         else:
             self._file.write(data)
-        self._file.flush()
         self._written = target
+
+    def abandon(self) -> None:
+        self._done = True
+        with contextlib.suppress(OSError):
+            if self._file is not None:
+                self._file.close()
 
     def finish(self, completion_cause: str | None = None) -> None:
         """Flush what is due, close the file, set record_* variables and fire RECORD_STOP."""
         if self._done:
             return
         self._done = True
+        self._clock.discard(self)
         self._write_until(asyncio.get_running_loop().time() - self._started_s)
         with contextlib.suppress(OSError):
             if self._wave is not None:
                 self._wave.close()
             if self._file is not None:
                 self._file.close()
-        if self._task is not None and self._task is not asyncio.current_task():
-            self._task.cancel()
         self.channel.recorders.pop(str(self.path), None)
         ms = self._written * 1000 // RATE_HZ
         channel = self.channel
@@ -114,6 +158,11 @@ class SessionRecorder:
         if completion_cause:
             extra.append(("Record-Completion-Cause", completion_cause))
         channel.fire("RECORD_STOP", extra=extra, origin_key="SESSION_RECORD_STOP")
+
+
+def stop_all(sim: object) -> None:
+    """Every session recording of a simulator ends silently (stop, restart)."""
+    _clock(sim).stop()
 
 
 def start_recording(sim: SimFreeSwitch, channel: Channel, path_text: str, limit_text: str = "") -> bool:

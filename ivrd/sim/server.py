@@ -99,7 +99,7 @@ class SimFreeSwitch:
 
     # ----- events
     def publish(self, event: Event) -> None:
-        uid = event.get("Unique-ID")
+        uid = event.unique_id or event.get("Unique-ID")
         if uid is not None and uid in self.channels:
             self.metrics.event_emitted(uid)
         for connection in list(self.connections):
@@ -177,6 +177,7 @@ class SimFreeSwitch:
         return await start_inbound(self, number, caller_id, dict(variables or {}), chosen)
 
     def _vanish_channels(self) -> None:
+        recording.stop_all(self)
         for channel in list(self.channels.values()):
             channel.finished.set()
             for task in list(channel.tasks):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -24,16 +23,35 @@ def _escape(match: re.Match[str]) -> str:
     return "".join(f"%{byte:02X}" for byte in match.group().encode("utf-8"))
 
 
-@functools.lru_cache(maxsize=8192)
 def url_encode(value: str) -> str:
     """Encode a header value the way switch_url_encode does (upper-case hex, `%XX` passed through)."""
     return _MUST_ESCAPE.sub(_escape, value)
 
 
+# Encoded `Name: value` lines by name, then value. Plain dicts of strings are invisible to the garbage
+# collector, unlike an lru_cache's entries; a name whose values never repeat (Event-Sequence) is cleared.
+_LINES: dict[str, dict[str, str]] = {}
+_LINES_PER_NAME = 4096
+
+
+def _plain_line(name: str, value: str) -> str:
+    """One `Name: value` line of an event-plain body ("" for an empty value, which is never sent)."""
+    lines = _LINES.get(name)
+    if lines is None:
+        lines = _LINES[name] = {}
+    elif len(lines) >= _LINES_PER_NAME:
+        lines.clear()
+    line = lines[value] = f"{name}: {url_encode(value)}\n" if value != "" else ""
+    return line
+
+
 def serialize_plain(headers: Sequence[Header], body: str | None = None) -> bytes:
     """Serialize an event as text/event-plain (values encoded, inner Content-Length for a body)."""
-    lines = [f"{name}: {url_encode(value)}\n" for name, value in headers if value != ""]
-    text = "".join(lines).encode("utf-8")
+    lines = _LINES
+    text = "".join([
+        lines[name].get(value) or _plain_line(name, value) if name in lines else _plain_line(name, value)
+        for name, value in headers
+    ]).encode("utf-8")
     if body:
         raw_body = body.encode("utf-8")
         return text + b"Content-Length: " + str(len(raw_body)).encode() + b"\n\n" + raw_body

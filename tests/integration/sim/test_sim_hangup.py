@@ -1,5 +1,7 @@
 """Hang-ups while an application runs (spec §2.2 rows 12-17) and while a bridge is ringing or talking."""
 
+from pathlib import Path
+
 from ivrd.sim import SimFreeSwitch
 from tests.integration.sim.peer import Peer, event_is
 from tests.integration.sim.test_sim_protocol import run_with_sim
@@ -36,7 +38,7 @@ def _completion(peer: Peer, uuid: str, app: str) -> Frame:
     return next(e for e in peer.named("CHANNEL_EXECUTE_COMPLETE", uuid) if e.get("Application") == app)
 
 
-def test_the_callers_hangup_completes_the_running_application_first() -> None:
+def test_the_callers_hangup_completes_the_running_application_first(tmp_path: Path) -> None:
     async def body(sim: SimFreeSwitch) -> None:
         peer = await Peer.connect(sim.host, sim.port)
         await peer.command("event plain ALL")
@@ -60,7 +62,7 @@ def test_the_callers_hangup_completes_the_running_application_first() -> None:
         read = _completion(peer, "pg", "play_and_get_digits")
         assert read.get("variable_read_result") in ("failure", "timeout")
 
-    run_with_sim(body, SCENARIO)
+    run_with_sim(body, SCENARIO, tmp_path)
 
 
 def test_an_application_run_on_answer_completes_before_the_channel_is_destroyed() -> None:
