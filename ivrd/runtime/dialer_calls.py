@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ivrd.campaign import after_call
 from ivrd.esl import api_commands
 from ivrd.esl.codec import EslEvent
 from ivrd.esl.errors import EslError
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMIT_LEAD_S = 0.1  # the CALLING row is committed this long before the originate is due
+COMMIT_LEAD_S = 0.5  # the CALLING row is committed this long before the originate is due
 ERR_GRACE_S = 1.0  # how long a failed originate waits for its CHANNEL_HANGUP_COMPLETE
 LEG_GRACE_S = 30.0  # how long an answered call's end waits for its survey leg to finish
 ABORT_CAUSE = "MANAGER_REQUEST"
@@ -66,6 +67,7 @@ class CallBook:
         self.live: dict[str, LiveCall] = {}
         self._killed: set[str] = set()
         self._recent: collections.OrderedDict[str, None] = collections.OrderedDict()
+        self._send_gate: dict[int, float] = {}
         self.placed = 0
         self.finished = 0
         self.peak = 0
@@ -96,6 +98,19 @@ class CallBook:
             delay_s = max(0.0, call.start_at_s - now_s - COMMIT_LEAD_S)
             handle = loop.call_at(now_loop + delay_s, self._start_placing, call)
             self.planned[call.uuid] = (call, handle)
+
+    def _send_slot_s(self, call: PlannedCall) -> float:
+        """When this originate may go: its planned time, but never sooner than the campaign's rate
+        allows after the previous send, so a late timer (a stalled commit, a busy loop) never turns
+        into a burst of calls."""
+        slot_s = max(call.start_at_s, time.time())
+        if call.calls_per_minute <= 0:
+            return slot_s
+        gate_s = self._send_gate.get(call.campaign_id)
+        if gate_s is not None:
+            slot_s = max(slot_s, gate_s)
+        self._send_gate[call.campaign_id] = after_call(slot_s, gate_s, call.calls_per_minute)
+        return slot_s
 
     def _start_placing(self, call: PlannedCall) -> None:
         if self.planned.pop(call.uuid, None) is None:
@@ -133,7 +148,7 @@ class CallBook:
         if not await db.run(lambda: attempts.mark_calling(call.attempt_id, call.subscriber_id,
                                                            call.attempt_number)):
             return
-        wait_s = call.start_at_s - time.time()
+        wait_s = self._send_slot_s(call) - time.time()
         if wait_s > 0:
             await asyncio.sleep(wait_s)  # committed ahead; sent on the pace's own beat
         live = LiveCall(ref_of(call))

@@ -23,6 +23,7 @@ from ivrd.campaign import (
     GatewayState,
     Pacer,
     RetryPolicy,
+    after_call,
     apply_gateway_rules,
     choose_caller_id,
     originate_variables,
@@ -59,6 +60,7 @@ class PlannedCall:
     survey_id: int
     context: CallContext
     policy: RetryPolicy
+    calls_per_minute: float = 0.0  # the campaign's rate (the send-time gate keeps it)
 
 
 @dataclass
@@ -94,14 +96,25 @@ def campaign_window(campaign: Campaign) -> CallingWindow:
     )
 
 
-def campaign_state(campaign: Campaign, user: User, active_calls: int) -> CampaignState:
+def shared_bucket_s(campaign: Campaign, calls_per_minute: float) -> float | None:
+    """The campaign's `next_call_at` as the pacer needs it, precise to the microsecond: derived from
+    the latest planned start of its attempts (every daemon's), else the stored column value."""
+    last = attempts.last_planned_start(campaign.id)
+    if last is None or calls_per_minute <= 0:
+        stored: float | None = campaign.next_call_at
+        return stored
+    return after_call(last.timestamp(), None, calls_per_minute)
+
+
+def campaign_state(campaign: Campaign, user: User, active_calls: int,
+                   next_call_at_s: float | None = None) -> CampaignState:
     """The pacer's view of a campaign; ValueError names a bad field (time zone, list pattern, dates)."""
     window = campaign_window(campaign)
     return CampaignState(
         id=campaign.id, status=int(campaign.status), calls_per_minute=max(0, int(campaign.frequency)),
         gateway_id=campaign.aleg_gateway_id, window=window, timezone=campaign.timezone or "UTC",
         max_aleg=int(campaign.max_aleg or 0), active_calls=active_calls,
-        next_call_at_s=campaign.next_call_at, whitelist=user.whitelist or "", blacklist=user.blacklist or "",
+        next_call_at_s=next_call_at_s, whitelist=user.whitelist or "", blacklist=user.blacklist or "",
     )
 
 
@@ -206,7 +219,9 @@ def plan_campaign(campaign_id: int, now_s: float, *, daemon_id: str, pacer: Pace
             return plan
         try:
             d = _setup(campaign, gateway_row)
-            state = campaign_state(campaign, d.user, attempts.open_attempts_for_campaign(campaign_id))
+            bucket_s = shared_bucket_s(campaign, max(0, int(campaign.frequency)))
+            active = attempts.open_attempts_for_campaign(campaign_id)
+            state = campaign_state(campaign, d.user, active, bucket_s)
         except ValueError as exc:
             plan.error = str(exc)
             return plan
@@ -227,7 +242,7 @@ def plan_campaign(campaign_id: int, now_s: float, *, daemon_id: str, pacer: Pace
         dialled = {request.subscriber_id for request in decision.dials}
         attempts.unclaim([s.id for s in subscribers if s.id not in dialled and s.id not in refused])
         _write_calls(plan, d, list(decision.dials), {s.id: s for s in subscribers}, daemon_id)
-        bucket = decision.next_call_at_s.get(campaign_id, campaign.next_call_at)
+        bucket = decision.next_call_at_s.get(campaign_id, bucket_s)
         attempts.set_pace(campaign_id, bucket, int(campaign.callerid_cursor) + len(plan.calls))
     return plan
 
@@ -256,7 +271,7 @@ def _write_calls(plan: CampaignPlan, d: _Dialling, requests: list[DialRequest],
          "timelimit": int(d.campaign.callmaxduration), "subscriber": request.subscriber_id,
          "campaign": d.campaign.id, "aleg_gateway": d.gateway.id, "survey": d.campaign.survey_id,
          "extra_data": d.campaign.extra_data or "", "num_attempt": request.attempt_number,
-         "daemon_id": daemon_id}
+         "daemon_id": daemon_id, "call_time": dt.datetime.fromtimestamp(request.start_at_s, dt.UTC)}
         for request, uuid, _ in good
     ]
     ids = attempts.create_attempts(rows)
@@ -272,4 +287,5 @@ def _write_calls(plan: CampaignPlan, d: _Dialling, requests: list[DialRequest],
             gateway_id=d.gateway.id, user_id=d.campaign.user_id, attempt_number=request.attempt_number,
             start_at_s=request.start_at_s, command=command, phone_number=request.phone_number,
             callerid=callerid, survey_id=survey_id, context=context, policy=d.policy,
+            calls_per_minute=float(d.campaign.frequency),
         ))

@@ -73,6 +73,26 @@ def campaigns_to_watch(extra_ids: Iterable[int] = ()) -> list[tuple[int, int]]:
     return [(int(row.id), int(row.status)) for row in query]
 
 
+RECENT_ATTEMPTS = 20_000  # how far back (in attempt ids) the last planned start is looked for
+
+
+def last_planned_start(campaign_id: int) -> dt.datetime | None:
+    """The latest planned start (`call_time`) among the campaign's recent attempts, on every daemon.
+
+    With the pacer's bucket rule this gives the shared `next_call_at` at full precision, whatever
+    the precision of the campaign's `next_call_at` column."""
+    newest = CallRequest.select(peewee.fn.MAX(CallRequest.id)).scalar()
+    if newest is None:
+        return None
+    raw = (
+        CallRequest.select(peewee.fn.MAX(CallRequest.call_time))
+        .where((CallRequest.campaign == campaign_id) & (CallRequest.id > int(newest) - RECENT_ATTEMPTS))
+        .scalar()
+    )
+    value: dt.datetime | None = CallRequest.call_time.python_value(raw) if raw is not None else None
+    return value
+
+
 def open_attempts_for_campaign(campaign_id: int) -> int:
     """Open attempts of a campaign on every daemon (its calls in progress, planned ones included)."""
     return int(
