@@ -153,18 +153,24 @@ def main() -> int:
         Campaign.update(status=CampaignStatus.START).where(Campaign.id == campaign_id).execute()
         started = time.monotonic()
         while Campaign.get_by_id(campaign_id).status != CampaignStatus.END:
+            if daemon.poll() is not None:
+                print(f"the daemon exited; see {work / 'daemon.log'}", file=sys.stderr)
+                break
             if time.monotonic() - started > args.timeout_s:
                 print("timed out before the campaign ended", file=sys.stderr)
                 break
             time.sleep(0.5)
         wall_s = time.monotonic() - started
         cpu_s = _cpu_s(daemon.pid) - cpu_before_s
+        sim_cpu_s = _cpu_s(sim.pid)
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(60)
         sim.send_signal(signal.SIGTERM)
         sim.wait(30)
     _report(campaign_id, args, wall_s, cpu_s, url, sim_log)
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    print(f"simulator CPU       {sim_cpu_s:.1f} s; machine load average {load} on {os.cpu_count()} CPUs")
     if args.profile:
         pstats.Stats(args.profile).sort_stats("cumulative").print_stats(25)
     print(f"work files: {work}")
@@ -191,7 +197,9 @@ def _serve_sim(port_file: str, scenario: str, media_root: str, log_file: str) ->
 
         sim.metrics.call_ended = call_ended  # type: ignore[method-assign]
         await sim.start()
-        Path(port_file).write_text(str(sim.port))
+        temporary = Path(port_file + ".tmp")
+        temporary.write_text(str(sim.port))
+        os.replace(temporary, port_file)
         stop = asyncio.Event()
         asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
         await stop.wait()
