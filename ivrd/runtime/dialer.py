@@ -114,6 +114,10 @@ class Dialer:
         self._connects_seen = 0
         self.ticks = 0
 
+    async def on_connected(self, connection: object) -> None:
+        """After every (re)connect: wake the loop, which reconciles before it dials again."""
+        self._wake_up()
+
     def _wake_up(self) -> None:
         if self._wake is not None:
             self._wake.set()
@@ -224,4 +228,5 @@ def install_dialer(daemon: Daemon) -> Dialer:
     daemon.add_component(dialer)
     daemon.dispatcher.add_event_hook(EventName.CHANNEL_ANSWER, dialer.book.on_answer)
     daemon.dispatcher.on_hangup_complete(dialer.book.on_hangup_complete)
+    daemon.add_connect_hook(dialer.on_connected)
     return dialer
