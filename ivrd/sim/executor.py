@@ -73,6 +73,9 @@ async def run_app(sim: SimFreeSwitch, channel: Channel, app: str, arg: str = "",
 
 async def process_message(sim: SimFreeSwitch, channel: Channel, message: Message) -> None:
     """Consume one queued sendmsg the way switch_ivr_parse_event does."""
+    if message.command == "hangup":
+        channel.hangup(message.hangup_cause)
+        return
     if message.command != "execute" or not message.app:
         return
     loops = message.loops if message.loops != 0 else 1

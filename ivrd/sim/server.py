@@ -150,7 +150,7 @@ class SimFreeSwitch:
             hangup_cause=cause,
             headers=[(k, v) for k, v in command.headers if k.lower() != "content-length"],
         )
-        if call_command == "hangup":
+        if call_command == "hangup" and not channel.current_lock:
             channel.hangup(cause)
             return True
         channel.messages.put_nowait(message)

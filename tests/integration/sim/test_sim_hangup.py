@@ -113,3 +113,22 @@ def test_a_legs_hangup_hangs_up_the_answered_b_leg() -> None:
         assert after[:3] == ["CHANNEL_HANGUP", "CHANNEL_UNBRIDGE", "CHANNEL_EXECUTE_COMPLETE:bridge"]
 
     run_with_sim(body, SCENARIO)
+
+
+def test_a_hangup_message_waits_for_the_event_locked_application() -> None:
+    async def body(sim: SimFreeSwitch) -> None:
+        peer = await Peer.connect(sim.host, sim.port)
+        await peer.command("event plain ALL")
+        for uuid, lock in (("lk", True), ("nl", False)):
+            await _parked(peer, uuid, number="4000")
+            await peer.sendmsg(uuid, "playback", "silence_stream://300", lock=lock)
+            await peer.wait_event(event_is("PLAYBACK_START", uuid))
+            hangup = {"call-command": "hangup", "hangup-cause": "USER_BUSY"}
+            reply = await peer.command(f"sendmsg {uuid}", hangup)
+            assert reply.header("Reply-Text") == "+OK"
+            await peer.wait_event(event_is("CHANNEL_DESTROY", uuid))
+            stop = peer.named("PLAYBACK_STOP", uuid)[0]
+            assert stop.get("Playback-Status") == ("done" if lock else "break")
+            assert peer.named("CHANNEL_HANGUP", uuid)[0].get("Hangup-Cause") == "USER_BUSY"
+
+    run_with_sim(body, SCENARIO)
