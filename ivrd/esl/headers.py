@@ -133,11 +133,14 @@ def _fast_header_block(block: bytes) -> Headers | None:
         return None
     # "Name: value\n" becomes "Name\0\0value\0": three parts per line once split on NUL
     data = block.replace(b"\n", b"\x00").replace(b":", b"\x00").replace(b" ", b"\x00")
-    if b"%" in data:
+    first = data.find(b"%")
+    if first >= 0:  # only the span from the first escape to the end of the last one is decoded
+        end = data.rfind(b"%") + 3
         try:
-            data = codecs.escape_decode(data.replace(b"%", b"\\x"))[0]
+            decoded = codecs.escape_decode(data[first:end].replace(b"%", b"\\x"))[0]
         except ValueError:  # a '%' not followed by two hex digits
             return None
+        data = b"".join((data[:first], decoded, data[end:]))
     parts = data.decode("utf-8", "replace").split("\x00")
     count = len(parts)
     tail = count % 3

@@ -47,6 +47,13 @@ def test_fast_path_decodes_per_value_and_keeps_repeats_and_empty_values(block: b
     assert fast == parse_header_lines(block, "event")
 
 
+def test_escapes_between_plain_lines_and_at_the_very_end_are_decoded() -> None:
+    block = b"First: plain\nA: x%3Ay\nMid: plain\nB: %C3%A9%0A\nLast: plain\nEnd: %25\n"
+    fast = _fast_header_block(block)
+    assert fast is not None and fast == parse_header_lines(block, "event")
+    assert fast.values() == ["plain", "x:y", "plain", "é\n", "plain", "%"]
+
+
 def test_invalid_utf8_after_decoding_is_replaced_as_the_strict_parser_does() -> None:
     block = b"A: %FF%C3\nB: ok\n"
     fast = _fast_header_block(block)
