@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from ivrd.sim.server import SimFreeSwitch
 
 CHUNK_MS = 20
+_ZEROS = bytes(16000 * 2)  # one second of 16 kHz silence, sliced for silent chunks
 
 
 def _rate_for(path: Path, channel: Channel) -> int:
@@ -119,7 +120,8 @@ class SessionRecorder:
         script = self.channel.script
         start = self._source_offset + self._written
         if script is None or script.timeline.is_silent(start, count):
-            data = bytes(count * 2 * self.rate_hz // RATE_HZ)
+            size = count * 2 * self.rate_hz // RATE_HZ
+            data = _ZEROS[:size] if size <= len(_ZEROS) else bytes(size)
         else:
             data = upsample(script.timeline.read(start, count), self.rate_hz).tobytes()
         if self._wave is not None:

@@ -28,30 +28,28 @@ def url_encode(value: str) -> str:
     return _MUST_ESCAPE.sub(_escape, value)
 
 
-# Encoded `Name: value` lines by name, then value. Plain dicts of strings are invisible to the garbage
-# collector, unlike an lru_cache's entries; a name whose values never repeat (Event-Sequence) is cleared.
-_LINES: dict[str, dict[str, str]] = {}
-_LINES_PER_NAME = 4096
+# Encoded `Name: value` lines by header. Headers whose values never repeat are not kept; the cache is
+# emptied when it grows past its bound.
+_LINES: dict[Header, str] = {}
+_LINES_LIMIT = 1 << 18
+_NOT_CACHED = frozenset({"Event-Sequence", "Event-Date-Timestamp"})
 
 
-def _plain_line(name: str, value: str) -> str:
+def _plain_line(header: Header) -> str:
     """One `Name: value` line of an event-plain body ("" for an empty value, which is never sent)."""
-    lines = _LINES.get(name)
-    if lines is None:
-        lines = _LINES[name] = {}
-    elif len(lines) >= _LINES_PER_NAME:
-        lines.clear()
-    line = lines[value] = f"{name}: {url_encode(value)}\n" if value != "" else ""
+    name, value = header
+    line = f"{name}: {url_encode(value)}\n" if value != "" else ""
+    if name not in _NOT_CACHED:
+        if len(_LINES) >= _LINES_LIMIT:
+            _LINES.clear()
+        _LINES[header] = line
     return line
 
 
 def serialize_plain(headers: Sequence[Header], body: str | None = None) -> bytes:
     """Serialize an event as text/event-plain (values encoded, inner Content-Length for a body)."""
-    lines = _LINES
-    text = "".join([
-        lines[name].get(value) or _plain_line(name, value) if name in lines else _plain_line(name, value)
-        for name, value in headers
-    ]).encode("utf-8")
+    cached = _LINES.get
+    text = "".join([cached(header) or _plain_line(header) for header in headers]).encode("utf-8")
     if body:
         raw_body = body.encode("utf-8")
         return text + b"Content-Length: " + str(len(raw_body)).encode() + b"\n\n" + raw_body
