@@ -38,7 +38,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-COMMIT_LEAD_S = 0.5  # the CALLING row is committed this long before the originate is due
+# The CALLING row is committed this long before the originate is due (a slow commit then does not
+# delay the call). A daemon killed in between leaves an attempt that counts although never sent.
+COMMIT_LEAD_S = 0.15
 ERR_GRACE_S = 1.0  # how long a failed originate waits for its CHANNEL_HANGUP_COMPLETE
 LEG_GRACE_S = 30.0  # how long an answered call's end waits for its survey leg to finish
 ABORT_CAUSE = "MANAGER_REQUEST"
