@@ -31,6 +31,7 @@ class Client:
         self.seen: defaultdict[str, set[str]] = defaultdict(set)
         self.events = 0
         self.bytes = 0
+        self.unanswered = 0
         self.task = asyncio.create_task(self._read())
 
     async def _read(self) -> None:
@@ -52,6 +53,8 @@ class Client:
                 body, buffer = buffer[end + 2 : end + 2 + length], buffer[end + 2 + length :]
                 if b"text/event" in head:
                     self._event(body)
+                elif self.unanswered:
+                    self.unanswered -= 1
                 else:
                     self.replies.put_nowait(body)
 
@@ -62,18 +65,23 @@ class Client:
             import json
 
             data = json.loads(body)
-            name, uid = data.get("Event-Name", ""), data.get("Unique-ID", "")
+            name, uid = data.get("Event-Name", ""), data.get("Unique-ID", data.get("Job-UUID", ""))
         else:
             for line in body.split(b"\n"):
                 if line.startswith(b"Event-Name: "):
                     name = line[12:].decode()
-                elif line.startswith(b"Unique-ID: "):
-                    uid = line[11:].decode()
+                elif line.startswith(b"Unique-ID: ") or line.startswith(b"Job-UUID: "):
+                    uid = line.partition(b": ")[2].decode()
                     break
         self.seen[uid].add(name)
         waiter = self.waiters.pop((name, uid), None)
         if waiter is not None and not waiter.done():
             waiter.set_result(None)
+
+    def send(self, text: str) -> None:
+        """Write a command without waiting for its reply (replies are drained in order)."""
+        self.writer.write(text.encode())
+        self.unanswered += 1
 
     async def command(self, text: str) -> None:
         self.writer.write(text.encode())
