@@ -278,7 +278,7 @@ async def record(call: AppCall) -> str:
     write_wav(path, audio, rate_hz)
     exhausted = bool(threshold) and not terminator and (not limit_ms or elapsed_ms < limit_ms - 5)
     for name, value in (("record_seconds", str(elapsed_ms // 1000)), ("record_ms", str(elapsed_ms)),
-                        ("record_samples", str(samples)),
+                        ("record_samples", str(elapsed_ms * rate_hz // 1000)),
                         ("silence_hits_exhausted", "true" if exhausted else "false"),
                         ("playback_terminator_used", terminator or None)):
         channel.set_var(name, value)

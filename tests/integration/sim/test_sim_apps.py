@@ -87,10 +87,18 @@ def test_record_app_writes_speech_then_silence(tmp_path: Path) -> None:
         assert stop.get("variable_silence_hits_exhausted") == "true"
         record_ms = int(stop.get("variable_record_ms") or 0)
         assert 1550 <= record_ms < 2500  # 0.6 s "hello" + 1 s of silence
+        assert stop.get("variable_record_samples") == str(record_ms * 8)
         with wave.open(str(tmp_path / "answers" / "rc.wav")) as handle:
             assert (handle.getframerate(), handle.getsampwidth(), handle.getnchannels()) == (8000, 2, 1)
             frames = handle.readframes(handle.getnframes())
         assert any(frames[:4000]) and not any(frames[-1000:])
+        await peer.sendmsg("rc", "set", "record_sample_rate=16000")
+        await peer.sendmsg("rc", "record", "answers/wide.wav 1")
+        wide = await peer.wait_event(event_is("RECORD_STOP", "rc"), start=peer.events.index(stop) + 1)
+        wide_ms = int(wide.get("variable_record_ms") or 0)
+        assert wide.get("variable_record_samples") == str(wide_ms * 16)
+        with wave.open(str(tmp_path / "answers" / "wide.wav")) as handle:
+            assert handle.getframerate() == 16000
 
     run_with_sim(body, SCENARIO, tmp_path)
 
