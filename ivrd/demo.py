@@ -1,4 +1,8 @@
-"""`ivrd demo`: prepares a local SQLite system and runs its processes in the foreground until Ctrl-C."""
+"""`ivrd demo`: runs API, daemon and a simulated FreeSWITCH in the foreground until Ctrl-C.
+
+With a configuration file (`--config FILE` or IVRD_CONFIG) it runs production-style instead:
+`ivrd serve` and `ivrd run` against the configured database and FreeSWITCH, no simulator.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +18,20 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from ivrd.config import ConfigError, load_settings
 from ivrd.demo_site import DemoSite, prepare_site, prompt_file, walkthrough
 from ivrd.sounds import SOURCE_SOUNDS_ROOT
+from ivrd.store.db import open_database
+from ivrd.store.migrations import migrate
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--data-dir", type=Path, default=Path("var/demo"),
                         help="where the demo keeps its database, media and credentials (default var/demo)")
-    parser.add_argument("--bind", default="127.0.0.1:8000", metavar="HOST:PORT",
-                        help="address of the REST API (default 127.0.0.1:8000)")
+    parser.add_argument("--bind", default=None, metavar="HOST:PORT",
+                        help="address of the REST API (default 127.0.0.1:8000, or api.bind with --config)")
+    parser.add_argument("--config", dest="production_config", type=Path, default=None, metavar="FILE",
+                        help="run production-style on this configuration instead of the demo")
 
 
 def _environment(site: DemoSite, esl_port: int, esl_password: str) -> dict[str, str]:
@@ -126,7 +135,29 @@ def supervise(
     return 0 if stopping or not failed else 1
 
 
+def _run_production(config: Path, bind: str | None) -> int:
+    """`ivrd serve` and `ivrd run` on a real configuration, supervised like the demo."""
+    try:
+        settings = load_settings(config, require_esl=True)
+    except ConfigError as exc:
+        for problem in exc.problems:
+            print(f"error: {problem}", file=sys.stderr)
+        return 2
+    bind = bind or settings.api.bind
+    database = open_database(settings.database.url)
+    with database.connection_context():
+        migrate(database)
+    env = dict(os.environ, IVRD_CONFIG=str(config.resolve()))
+    print(f"ivrd: REST API at http://{bind}/rest-api/, FreeSWITCH at {settings.esl.host}:{settings.esl.port}",
+          flush=True)
+    return supervise(_commands(bind), env, bind)
+
+
 def run(args: argparse.Namespace) -> int:
+    config = args.production_config or args.config or os.environ.get("IVRD_CONFIG")
+    if config:
+        return _run_production(Path(config), args.bind)
+    args.bind = args.bind or "127.0.0.1:8000"
     if not _port_is_free(args.bind):
         print(f"--bind: {args.bind} is already in use; pass another address", file=sys.stderr)
         return 2

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -83,3 +84,51 @@ def test_the_printed_walkthrough_runs_a_campaign_to_its_end(tmp_path: Path) -> N
         assert demo.wait(timeout=30) == 0
     with socket.socket() as probe:  # the API went away with the demo
         assert probe.connect_ex(("127.0.0.1", int(bind.split(":")[1]))) != 0
+
+
+@pytest.mark.timeout(120)
+def test_with_a_configuration_it_runs_production_style(tmp_path: Path) -> None:
+    """No simulator of its own: the daemon connects to the configured switch, the API serves."""
+    port_file = tmp_path / "switch.port"
+    switch = subprocess.Popen(
+        [sys.executable, "-m", "ivrd.cli", "simulate", "--listen", "127.0.0.1:0", "--password", "s3cret",
+         "--port-file", str(port_file)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert switch.stdout is not None and "listening" in switch.stdout.readline()
+        bind = f"127.0.0.1:{_free_port()}"
+        config = tmp_path / "ivrd.toml"
+        config.write_text(
+            f'[database]\nurl = "sqlite:///{tmp_path / "prod.db"}"\n'
+            f'[esl]\nport = {port_file.read_text().strip()}\npassword = "s3cret"\n'
+            f'[media]\nroot = "{tmp_path / "media"}"\n'
+        )
+        system = subprocess.Popen(
+            [sys.executable, "-m", "ivrd.cli", "demo", "--config", str(config), "--bind", bind],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        )
+        try:
+            assert system.stdout is not None
+            printed = _read_until(system.stdout, "ready")
+            assert f"REST API at http://{bind}/rest-api/" in printed
+            assert "walkthrough" not in printed  # no demo data in production mode
+            _read_until(system.stdout, "connected to FreeSWITCH")
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(f"http://{bind}/rest-api/users/", timeout=10)
+            assert refused.value.code == 401
+        finally:
+            system.send_signal(signal.SIGINT)
+            assert system.wait(timeout=30) == 0
+    finally:
+        switch.send_signal(signal.SIGINT)
+        switch.wait(timeout=30)
+
+
+def test_a_bad_configuration_is_reported_by_setting(tmp_path: Path) -> None:
+    config = tmp_path / "ivrd.toml"
+    config.write_text("[esl]\nport = 0\n")
+    done = subprocess.run([sys.executable, "-m", "ivrd.cli", "demo", "--config", str(config)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert "esl.port" in done.stderr and "esl.password" in done.stderr
