@@ -4,7 +4,7 @@
                                      [--call-s 5] [--database-url URL] [--profile FILE]
 
 The simulator (this script with --serve-sim: the simulated FreeSWITCH writing its call log at exit)
-and the daemon with the dialer (`python -m ivrd.runtime.dialer_run`) run as separate processes on a
+and the daemon (`python -m ivrd.cli --config FILE run`, dialer included) run as separate processes on a
 fresh SQLite file (or the given PostgreSQL URL, whose tables are
 emptied). Every callee answers after 100 ms; the survey plays one prompt of --call-s seconds and
 hangs up. Printed, with the configured rate as the baseline: achieved calls per second (first to
@@ -145,7 +145,7 @@ def main() -> int:
                       f'[dialer]\ndaemon_id = "bench"\nmax_calls = {args.max_aleg + 100}\n')
     profile = ["-m", "cProfile", "-o", args.profile] if args.profile else []
     log = (work / "daemon.log").open("wb")
-    daemon = subprocess.Popen([PYTHON, *profile, "-m", "ivrd.runtime.dialer_run", "--config", str(config),
+    daemon = subprocess.Popen([PYTHON, *profile, "-m", "ivrd.cli", "--config", str(config), "run",
                                "--log-level", "WARNING"], stdout=log, stderr=log, cwd=ROOT)
     try:
         time.sleep(1.0)  # connected and idle

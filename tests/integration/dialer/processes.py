@@ -1,4 +1,4 @@
-"""Daemon processes (`python -m ivrd.runtime.dialer_run`) against simulators hosted by the test."""
+"""Daemon processes (`python -m ivrd.cli --config FILE run`) against simulators hosted by the test."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ class DaemonProcess:
         self.starts += 1
         log = self.log_path.open("ab")
         self.process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "ivrd.runtime.dialer_run", "--config", str(self.config),
+            sys.executable, "-m", "ivrd.cli", "--config", str(self.config), "run",
             stdout=log, stderr=log)
         log.close()
 
