@@ -57,10 +57,18 @@ def _import_cursor(database: peewee.Database) -> None:
     )
 
 
+def _double_precision_pace(database: peewee.Database) -> None:
+    """campaign.next_call_at was REAL: 4 bytes on PostgreSQL (about 128 s steps for today's epoch
+    seconds); SQLite's REAL is already 8 bytes."""
+    if is_postgres(database):
+        execute_sql(database, 'ALTER TABLE "campaign" ALTER COLUMN "next_call_at" TYPE double precision')
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema", _create_initial_tables),
     Migration(2, "subscriber claim time, call request and claim indexes", _claim_columns_and_call_indexes),
     Migration(3, "incremental phonebook import cursor", _import_cursor),
+    Migration(4, "campaign pace time in double precision", _double_precision_pace),
 )
 
 

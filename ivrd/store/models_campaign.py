@@ -80,7 +80,7 @@ class Campaign(BaseModel):
     callerid_group_id: int | None
     completion_enabled = peewee.BooleanField(default=False)
     timezone = peewee.CharField(max_length=64, default="UTC")
-    next_call_at = peewee.FloatField(null=True)  # epoch seconds of the next allowed originate
+    next_call_at = peewee.DoubleField(null=True)  # epoch seconds of the next allowed originate
     callerid_cursor = peewee.IntegerField(default=0)
 
     @property
