@@ -1,27 +1,12 @@
-"""Numeric codes stored in the database (Newfies-compatible values)."""
+"""Numeric codes stored in the database (Newfies-compatible values); the campaign and subscriber
+statuses and the CDR dispositions are the campaign core's own."""
 
 from __future__ import annotations
 
 from enum import IntEnum
 
-
-class CampaignStatus(IntEnum):
-    NEW = 0
-    START = 1
-    PAUSE = 2
-    ABORT = 3
-    END = 4
-
-
-class SubscriberStatus(IntEnum):
-    PENDING = 1
-    PAUSE = 2
-    ABORT = 3
-    FAIL = 4
-    SENT = 5
-    IN_PROCESS = 6
-    NOT_AUTHORIZED = 7
-    COMPLETED = 8
+from ivrd.campaign.cdr import Disposition
+from ivrd.campaign.status import CampaignStatus, SubscriberStatus
 
 
 class CallRequestType(IntEnum):
@@ -82,4 +67,18 @@ class GatewayStatus(IntEnum):
 
 
 # CDR dispositions (spec §5.7).
-DISPOSITIONS = ("ANSWER", "BUSY", "NOANSWER", "CANCEL", "CONGESTION", "FAILED")
+DISPOSITIONS = tuple(disposition.value for disposition in Disposition)
+
+__all__ = [
+    "DISPOSITIONS",
+    "AmdBehavior",
+    "AmdStatus",
+    "CallRequestStatus",
+    "CallRequestType",
+    "CampaignStatus",
+    "ContactStatus",
+    "GatewayStatus",
+    "LegType",
+    "SectionType",
+    "SubscriberStatus",
+]
