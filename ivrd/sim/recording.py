@@ -8,6 +8,7 @@ import wave
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from ivrd.sim.dialstring import parse_variables
 from ivrd.sim.executor import AppCall, application
 from ivrd.sim.media import RATE_HZ, resolve, upsample
 
@@ -16,16 +17,31 @@ if TYPE_CHECKING:
     from ivrd.sim.server import SimFreeSwitch
 
 CHUNK_MS = 20
+DEFAULT_FILE_BUFFER_BYTES = 65536  # FreeSWITCH's SWITCH_DEFAULT_FILE_BUFFER_LEN
 _ZEROS = bytes(16000 * 2)  # one second of 16 kHz silence, sliced for silent chunks
 
 
-def _rate_for(path: Path, channel: Channel) -> int:
+def _recording_var(channel: Channel, variables: dict[str, str], name: str) -> str:
+    """A recording variable: from the `{...}` given with the recording, else the channel's."""
+    return variables.get(name) or channel.get_var(name) or ""
+
+
+def _rate_for(path: Path, channel: Channel, variables: dict[str, str]) -> int:
     if path.suffix == ".r16":
         return 16000
     if path.suffix == ".r8":
         return 8000
-    text = channel.get_var("record_sample_rate") or ""
+    text = _recording_var(channel, variables, "record_sample_rate")
     return int(text) if text.isdigit() else channel.rate_hz
+
+
+def _write_buffer_bytes(channel: Channel, variables: dict[str, str]) -> int:
+    """`enable_file_write_buffering`: a byte count, true (64 KiB) or false. FreeSWITCH buffers 64 KiB when
+    it is unset; the simulator then writes every 20 ms, so readers of the file see the audio at once."""
+    text = _recording_var(channel, variables, "enable_file_write_buffering").strip().lower()
+    if text.isdigit():
+        return int(text)
+    return DEFAULT_FILE_BUFFER_BYTES if text in ("true", "yes", "on", "enabled", "active", "allow") else 0
 
 
 class RecorderClock:
@@ -73,11 +89,15 @@ def _clock(sim: object) -> RecorderClock:
 class SessionRecorder:
     """Writes what the far end says (greeting, then silence) to .wav/.r8/.r16 as the call runs."""
 
-    def __init__(self, channel: Channel, path: Path, limit_s: float | None) -> None:
+    def __init__(self, channel: Channel, path: Path, limit_s: float | None,
+                 variables: dict[str, str] | None = None) -> None:
         self.channel = channel
         self.path = path
         self.limit_s = limit_s
-        self.rate_hz = _rate_for(path, channel)
+        self.variables = variables or {}
+        self.rate_hz = _rate_for(path, channel, self.variables)
+        self._buffer_bytes = _write_buffer_bytes(channel, self.variables)
+        self._pending = bytearray()
         self.raw = path.suffix in (".r8", ".r16", ".raw")
         self._file: IO[bytes] | None = None
         self._wave: wave.Wave_write | None = None
@@ -124,11 +144,21 @@ class SessionRecorder:
             data = _ZEROS[:size] if size <= len(_ZEROS) else bytes(size)
         else:
             data = upsample(script.timeline.read(start, count), self.rate_hz).tobytes()
+        self._written = target
+        if self._buffer_bytes:
+            self._pending += data
+            whole = len(self._pending) // self._buffer_bytes * self._buffer_bytes
+            if not whole:
+                return
+            data = bytes(self._pending[:whole])
+            del self._pending[:whole]
+        self._store(data)
+
+    def _store(self, data: bytes) -> None:
         if self._wave is not None:
             self._wave.writeframes(data)
-        else:
+        elif self._file is not None:
             self._file.write(data)
-        self._written = target
 
     def abandon(self) -> None:
         self._done = True
@@ -143,6 +173,9 @@ class SessionRecorder:
         self._done = True
         self._clock.discard(self)
         self._write_until(asyncio.get_running_loop().time() - self._started_s)
+        if self._pending:
+            self._store(bytes(self._pending))
+            self._pending.clear()
         with contextlib.suppress(OSError):
             if self._wave is not None:
                 self._wave.close()
@@ -167,7 +200,19 @@ def stop_all(sim: object) -> None:
     _clock(sim).stop()
 
 
-def start_recording(sim: SimFreeSwitch, channel: Channel, path_text: str, limit_text: str = "") -> bool:
+def _limit_and_variables(tokens: list[str]) -> tuple[str, dict[str, str]]:
+    """`[<limit>] [{var=value,...}]` after a recording path."""
+    limit_text, variables = "", {}
+    for token in tokens:
+        if token.startswith("{") and token.endswith("}"):
+            variables = dict(parse_variables(token[1:-1]))
+        elif not limit_text:
+            limit_text = token
+    return limit_text, variables
+
+
+def start_recording(sim: SimFreeSwitch, channel: Channel, path_text: str, limit_text: str = "",
+                    variables: dict[str, str] | None = None) -> bool:
     path = resolve(path_text, sim.media_root, channel.get_var("sound_prefix"))
     if str(path) in channel.recorders:
         return False
@@ -177,7 +222,7 @@ def start_recording(sim: SimFreeSwitch, channel: Channel, path_text: str, limit_
     except ValueError:
         limit_s = None
     try:
-        SessionRecorder(channel, path, limit_s if limit_s and limit_s > 0 else None).start()
+        SessionRecorder(channel, path, limit_s if limit_s and limit_s > 0 else None, variables).start()
     except OSError:
         return False
     return True
@@ -201,7 +246,8 @@ def stop_recording(sim: SimFreeSwitch, channel: Channel, path_text: str) -> bool
 async def record_session(call: AppCall) -> str:
     parts = call.arg.split()
     if parts:
-        start_recording(call.sim, call.channel, parts[0], parts[1] if len(parts) > 1 else "")
+        limit_text, variables = _limit_and_variables(parts[1:])
+        start_recording(call.sim, call.channel, parts[0], limit_text, variables)
     return "_none_"
 
 
@@ -221,7 +267,8 @@ def uuid_record(sim: SimFreeSwitch, args: str) -> str:
         return "-ERR Cannot locate session!\n"
     action, path_text = parts[1].lower(), parts[2]
     if action == "start":
-        ok = start_recording(sim, channel, path_text, parts[3] if len(parts) > 3 else "")
+        limit_text, variables = _limit_and_variables(parts[3:])
+        ok = start_recording(sim, channel, path_text, limit_text, variables)
         return "+OK Success\n" if ok else "-ERR Cannot record session!\n"
     if action == "stop":
         stopped = stop_recording(sim, channel, path_text)

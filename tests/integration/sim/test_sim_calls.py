@@ -181,3 +181,23 @@ def test_faults_scheduled_from_the_scenario_file() -> None:
         assert peer.notices == []
 
     run_with_sim(body, scenario)
+
+
+def test_file_write_buffering_holds_audio_back_until_a_whole_buffer_is_due(tmp_path: Path) -> None:
+    async def body(sim: SimFreeSwitch) -> None:
+        peer = await Peer.connect(sim.host, sim.port)
+        await _answered(peer, "w1", "17770000")
+        buffered, chunked = tmp_path / "buffered.r8", tmp_path / "chunked.r8"
+        assert await peer.api(f"uuid_record w1 start {buffered} 30 {{enable_file_write_buffering=true}}") == (
+            "+OK Success\n")
+        await peer.api("uuid_setvar w1 enable_file_write_buffering 1600")
+        assert await peer.api(f"uuid_record w1 start {chunked}") == "+OK Success\n"
+        await peer.sendmsg("w1", "sleep", "400")
+        await peer.wait_event(event_is("CHANNEL_EXECUTE_COMPLETE", "w1", Application="sleep"))
+        assert buffered.stat().st_size == 0  # 64 KiB is 4 s of 8 kHz audio
+        assert chunked.stat().st_size > 0 and chunked.stat().st_size % 1600 == 0
+        assert await peer.api(f"uuid_record w1 stop {buffered}") == "+OK Success\n"
+        stop = await peer.wait_event(event_is("RECORD_STOP", "w1"))
+        assert buffered.stat().st_size == int(stop.get("variable_record_samples") or 0) * 2 > 0
+
+    run_with_sim(body, SCENARIO, tmp_path)
