@@ -93,6 +93,9 @@ def test_a_legs_hangup_cancels_a_ringing_b_leg_at_once() -> None:
         assert after == ["CHANNEL_HANGUP", "CHANNEL_EXECUTE_COMPLETE:bridge", "CHANNEL_EXECUTE_COMPLETE:park",
                          *TAIL]
         assert peer.named("CHANNEL_ANSWER", "bb") == [] and peer.named("CHANNEL_BRIDGE", "ab") == []
+        bridge = _completion(peer, "ab", "bridge")
+        assert (bridge.get("variable_originate_disposition"), bridge.get("variable_DIALSTATUS")) == (
+            "ORIGINATOR_CANCEL", "CANCEL")
 
     run_with_sim(body, SCENARIO)
 
