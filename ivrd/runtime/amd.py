@@ -8,9 +8,11 @@ over), 2 the survey for people and a hang-up for machines (a failed attempt the 
 repeat), 3 the voicemail_audiofile for machines after the beep or end of greeting, a hang-up for
 people. Fax always hangs up; dead air counts as a person.
 
-The facts reach the call record three ways: channel variables (`ivrd_amd_*`, and `amd_status` as
-Newfies names it) that CHANNEL_HANGUP_COMPLETE carries to the dialer, `LegOutcome.amd`, and the
-amd_* columns written onto the call's CallRecord once the dialer has stored it.
+The facts travel as channel variables (`ivrd_amd_*`, and `amd_status` as Newfies names it) that
+CHANNEL_HANGUP_COMPLETE carries to the dialer, which puts them on the call record, and as
+`LegOutcome.amd`. Only when the hangup event lacks them (the callee hung up while detection still
+listened, or the variables could not be set) are the amd_* columns written onto the CallRecord
+afterwards, once the dialer has stored it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ivrd.esl.codec import EslEvent
 from ivrd.esl.events import ChannelEvent, HangupEvent
 from ivrd.runtime.amd_call import AmdCall, AmdOptions, ApiSender, recording_rate_hz
 from ivrd.runtime.amd_campaigns import CampaignAmd, CampaignAmdCache
-from ivrd.runtime.amd_facts import AmdFacts, cdr_columns
+from ivrd.runtime.amd_facts import AmdFacts, cdr_columns, facts_from_variables
 from ivrd.runtime.dbwriter import DbWriter
 from ivrd.runtime.dispatcher import Dispatcher, SpecSource
 from ivrd.runtime.leg_spec import LegSpec
@@ -151,20 +153,21 @@ class AmdRunner:
             del self._finished[next(iter(self._finished))]
 
     def on_hangup_complete(self, event: HangupEvent) -> None:
-        """The call is over and its record about to be written: put the detection on it."""
+        """The call is over and its record about to be written: the detection goes on it with the
+        event's variables, or afterwards when the event does not carry them."""
         uuid = event.unique_id
         if uuid in self.calls:  # still listening: the leg's end stops it, then _run stores the facts
             self._hung_up.add(uuid)
             return
         finished = self._finished.pop(uuid, None)
-        if finished is not None:
+        if finished is not None and facts_from_variables(event.variable) != finished[1]:
             self._store(uuid, *finished)
 
     def _store(self, uuid: str, attempt_id: int, facts: AmdFacts) -> None:
         self._spawn(self._write_cdr(uuid, attempt_id, facts), f"amd-cdr-{uuid}")
 
     async def _write_cdr(self, uuid: str, attempt_id: int, facts: AmdFacts) -> None:
-        """The dialer writes the call record after the hangup; the columns go on once it exists."""
+        """Facts the hangup event did not carry: the columns go on once the dialer's record exists."""
         columns = cdr_columns(facts)
         for delay_s in CDR_RETRY_DELAYS_S:
             await asyncio.sleep(delay_s)

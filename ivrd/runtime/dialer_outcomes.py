@@ -14,6 +14,7 @@ from ivrd.campaign import AttemptOutcome, RetryDecision, RetryKind, RetryPolicy,
 from ivrd.campaign.retry import cause_name
 from ivrd.esl.causes import HangupCause
 from ivrd.esl.events import HangupEvent
+from ivrd.runtime.amd_facts import AmdFacts, cdr_columns, facts_from_variables
 from ivrd.runtime.dialer_plan import PlannedCall, retry_policy
 from ivrd.store import queries_attempts as attempts
 from ivrd.store.constants import AmdStatus, CallRequestStatus, CallRequestType, LegType
@@ -22,7 +23,6 @@ from ivrd.store.models import CallRequest, Campaign, Subscriber, User
 # The cause given to an attempt whose channel vanished without a CHANNEL_HANGUP_COMPLETE being seen
 # (daemon killed, FreeSWITCH restarted, link lost during the call's end).
 VANISHED_CAUSE = "NORMAL_UNSPECIFIED"
-AMD_VARIABLES = ("ivrd_amd_status", "amd_status", "amd_result")
 
 
 @dataclass(frozen=True)
@@ -49,7 +49,7 @@ class HangupFacts:
     q850: int | None = None
     duration_s: int = 0
     billsec_s: int = 0
-    amd: str = ""  # "machine", "person" or "" (unknown)
+    amd: AmdFacts | None = None  # what answering-machine detection found (None: not run)
     started_at: dt.datetime | None = None
     request_uuid: str = ""
 
@@ -57,18 +57,13 @@ class HangupFacts:
 def facts_from_hangup(event: HangupEvent) -> HangupFacts:
     raw = event.header("Hangup-Cause") or event.variable("hangup_cause") or ""
     cause = cause_name(raw) or "NORMAL_CLEARING"
-    amd = ""
-    for name in AMD_VARIABLES:
-        value = (event.variable(name) or "").strip().lower()
-        if value in ("machine", "person", "human"):
-            amd = "machine" if value == "machine" else "person"
-            break
     start_text = event.variable("start_epoch") or ""
     started = None
     if start_text.isdigit() and int(start_text) > 0:
         started = dt.datetime.fromtimestamp(int(start_text), dt.UTC)
     return HangupFacts(cause=cause, answered=event.answered, q850=event.q850, duration_s=event.duration_s,
-                       billsec_s=event.billsec_s, amd=amd, started_at=started)
+                       billsec_s=event.billsec_s, amd=facts_from_variables(event.variable),
+                       started_at=started)
 
 
 def facts_from_error(error: str, job_uuid: str) -> HangupFacts:
@@ -93,7 +88,7 @@ def record_outcome(ref: AttemptRef, facts: HangupFacts, now_s: float) -> RetryDe
     status, completed, has_results = row
     answered = facts.answered or completed or has_results or status == CallRequestStatus.ANSWERED
     outcome = AttemptOutcome(hangup_cause=facts.cause, answered=answered, completed=completed,
-                             machine=facts.amd == "machine")
+                             machine=facts.amd is not None and facts.amd.machine)
     decision = decide_retry(now_s, outcome, ref.policy, count_attempt=int(subscriber.count_attempt),
                             completion_count_attempt=int(subscriber.completion_count_attempt))
     final = attempts.FinalAttempt(
@@ -124,9 +119,10 @@ def _cdr(ref: AttemptRef, facts: HangupFacts) -> dict[str, object]:
         "hangup_cause": facts.cause[:80],
         "hangup_cause_q850": facts.q850,
         "leg_type": LegType.A_LEG,
-        "amd_status": AmdStatus.MACHINE if facts.amd == "machine" else AmdStatus.PERSON,
-        "amd_result": facts.amd.upper(),
+        "amd_status": AmdStatus.PERSON,
     }
+    if facts.amd is not None:
+        values.update(cdr_columns(facts.amd))
     if facts.started_at is not None:
         values["starting_date"] = facts.started_at
     return values

@@ -23,7 +23,7 @@ from ivrd.amd import AmdResult
 from ivrd.esl.api_commands import originate
 from ivrd.esl.codec import EslEvent
 from ivrd.esl.events import HangupEvent
-from ivrd.runtime.amd_facts import facts_from_variables
+from ivrd.runtime.amd_facts import cdr_columns, facts_from_variables
 from ivrd.runtime.leg_spec import LegOutcome, LegSpec
 from ivrd.runtime.survey_store import campaign_context
 from ivrd.sim import Callee, Scenario
@@ -119,8 +119,10 @@ async def _place_calls(h: Harness) -> tuple[list[Call], str, str]:
     def write_record(event: HangupEvent) -> None:  # the dialer stores the call record after the hangup
         call = by_uuid.get(event.unique_id)
         if call is not None:
+            facts = facts_from_variables(event.variable)
+            columns = cdr_columns(facts) if facts is not None else {}
             h.daemon.db.submit(lambda: CallRecord.create(user=b.user, callrequest=call.attempt_id,
-                                                         callid=call.uuid))
+                                                         callid=call.uuid, **columns))
 
     h.daemon.dispatcher.on_hangup_complete(write_record)
     jobs = [await h.daemon.client.bgapi(originate(f"sofia/gateway/gw/{call.number}",
