@@ -24,6 +24,7 @@ from ivrd.runtime import results
 from ivrd.runtime.amd_facts import AmdFacts
 from ivrd.runtime.leg_spec import LegOutcome, LegServices, LegSpec
 from ivrd.runtime.survey_store import SurveyUnavailable
+from ivrd.store.queries_results import CallResults, save_results
 from ivrd.survey import (
     ActionFailed,
     AddToDnc,
@@ -77,7 +78,7 @@ class Leg:
         self._answers: dict[int, SaveResult] = {}
         self._writes: list[concurrent.futures.Future[Any]] = []
         self._unsent: list[Callable[[], object]] = []
-        self._rows = results.ResultRows()
+        self._results = CallResults()
         self._machine: SurveyMachine | None = None
         self._completed = False
         self._reason = ""
@@ -276,8 +277,9 @@ class Leg:
         previous = self._answers.get(action.section_id)
         if previous is None or action.visit >= previous.visit:
             self._answers[action.section_id] = action
-        answer, rows, callrequest_id = results.answer_of(action), self._rows, spec.callrequest_id
-        self._write(lambda: results.write_result(callrequest_id, rows, answer))
+        answer, saved, survey_id, callrequest_id = (results.answer_of(action), self._results, spec.survey_id,
+                                                    spec.callrequest_id)
+        self._write(lambda: save_results(survey_id, callrequest_id, [answer], saved))
 
     def _mark_completed(self, section_id: int) -> None:
         spec = self.spec
@@ -295,10 +297,10 @@ class Leg:
             handle.cancel()
         self._timers.clear()
         spec = self.spec
-        final = [results.answer_of(a) for a in self._answers.values() if a.aggregate]
+        final = [results.answer_of(a) for a in self._answers.values()]
         if spec is not None and final:
-            survey_id = spec.survey_id
-            self._write(lambda: results.count_aggregates(survey_id, final))
+            saved, survey_id, callrequest_id = self._results, spec.survey_id, spec.callrequest_id
+            self._write(lambda: save_results(survey_id, callrequest_id, final, saved, call_ended=True))
         self._flush_writes()
         if self._writes:
             outcomes = await asyncio.gather(*(asyncio.wrap_future(w) for w in self._writes),

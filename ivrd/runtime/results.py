@@ -1,57 +1,16 @@
-"""A leg's database writes (DbWriter jobs): results, aggregates, DNC entries, queued SMS, completion."""
+"""A leg's database writes (DbWriter jobs) besides its results: DNC entries, queued SMS, completion."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from ivrd.store.constants import SubscriberStatus
-from ivrd.store.models import CallRequest, Campaign, DncContact, Result, SmsMessage, Subscriber, utc_now
-from ivrd.store.queries_results import Answer, add_to_aggregate, aggregate_key
+from ivrd.store.models import CallRequest, Campaign, DncContact, SmsMessage, Subscriber, utc_now
+from ivrd.store.queries_results import Answer
 from ivrd.survey import SaveResult
 
 
 def answer_of(action: SaveResult) -> Answer:
-    return Answer(action.section_id, action.response, action.record_file, action.recording_duration_s or 0)
-
-
-@dataclass
-class ResultRows:
-    """Result row ids of a call without a call attempt (inbound), by section; touched only by writer jobs."""
-
-    ids: dict[int, int] = field(default_factory=dict)
-
-
-def write_result(callrequest_id: int | None, rows: ResultRows, answer: Answer) -> None:
-    """Stores one section's answer now (no aggregate): upsert by (call attempt, section).
-
-    Inbound calls have no call attempt; their row is remembered in `rows` and updated in place when the
-    caller answers the same section again.
-    """
-    now = utc_now()
-    columns: dict[str, object] = {
-        "response": answer.response[:150],
-        "record_file": answer.record_file[:200],
-        "recording_duration": answer.recording_duration_s,
-        "updated_date": now,
-    }
-    values = {getattr(Result, name): value for name, value in columns.items()}
-    row_id = rows.ids.get(answer.section_id)
-    if row_id is not None:
-        Result.update(values).where(Result.id == row_id).execute()
-        return
-    insert = Result.insert(callrequest=callrequest_id, section=answer.section_id, created_date=now, **columns)
-    if callrequest_id is None:
-        rows.ids[answer.section_id] = int(insert.execute())
-        return
-    insert.on_conflict(conflict_target=[Result.callrequest, Result.section], update=values).execute()
-
-
-def count_aggregates(survey_id: int, answers: list[Answer]) -> None:
-    """Adds one to the aggregate counter of each final answer (call end)."""
-    for answer in answers:
-        key = aggregate_key(answer)
-        if key:
-            add_to_aggregate(survey_id, answer.section_id, key, 1)
+    return Answer(action.section_id, action.response, action.record_file, action.recording_duration_s or 0,
+                  action.aggregate)
 
 
 def add_to_dnc(dnc_list_id: int, phone_number: str) -> None:

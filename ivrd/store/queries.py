@@ -27,6 +27,7 @@ from ivrd.store.queries_dialer import (
 )
 from ivrd.store.queries_results import (
     Answer,
+    CallResults,
     add_to_aggregate,
     recording_bucket,
     save_results,
@@ -37,6 +38,7 @@ from ivrd.store.queries_survey import clone_survey, next_order, seal_survey
 __all__ = [
     "AccountError",
     "Answer",
+    "CallResults",
     "ContactImportError",
     "ImportProgress",
     "ImportReport",

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, cast
 
-from ivrd.store.db import database_proxy
 from ivrd.store.models import Result, ResultAggregate, Section, utc_now
 
 # Upper bounds (inclusive, seconds) of the recording-duration buckets and their labels.
@@ -21,12 +20,23 @@ _LONGEST_BUCKET = "> 90 seconds"
 
 @dataclass(frozen=True)
 class Answer:
-    """One section's outcome for one call."""
+    """One section's outcome for one call; `aggregate` False keeps it out of the survey's counts
+    (empty or invalid input, recordings of unknown duration)."""
 
     section_id: int
     response: str = ""
     record_file: str = ""
     recording_duration_s: int = 0
+    aggregate: bool = True
+
+
+@dataclass
+class CallResults:
+    """What `save_results` wrote for one call, by section: the result row (calls without a call
+    attempt) and the aggregate key counted. One per call, touched only by its writer jobs."""
+
+    row_ids: dict[int, int] = field(default_factory=dict)
+    counted: dict[int, str] = field(default_factory=dict)
 
 
 def recording_bucket(duration_s: int) -> str:
@@ -64,61 +74,56 @@ def add_to_aggregate(survey_id: int, section_id: int, response: str, delta: int 
     )
 
 
-def _previous_keys(callrequest_id: int, section_ids: list[int]) -> dict[int, str]:
-    rows = Result.select().where((Result.callrequest == callrequest_id) & (Result.section.in_(section_ids)))
-    return {
-        row.section_id: aggregate_key(
-            Answer(row.section_id, row.response, row.record_file, row.recording_duration)
-        )
-        for row in rows
-    }
-
-
-def _upsert_result(callrequest_id: int | None, answer: Answer) -> None:
+def _store_result(callrequest_id: int | None, saved: CallResults, answer: Answer) -> None:
+    """Upsert by (call attempt, section); without a call attempt, the row `saved` remembers."""
     now = utc_now()
-    values = {
-        Result.response: answer.response[:150],
-        Result.record_file: answer.record_file[:200],
-        Result.recording_duration: answer.recording_duration_s,
-        Result.updated_date: now,
+    columns: dict[str, object] = {
+        "response": answer.response[:150],
+        "record_file": answer.record_file[:200],
+        "recording_duration": answer.recording_duration_s,
+        "updated_date": now,
     }
-    query = Result.insert(
-        callrequest=callrequest_id,
-        section=answer.section_id,
-        response=answer.response[:150],
-        record_file=answer.record_file[:200],
-        recording_duration=answer.recording_duration_s,
-        created_date=now,
-        updated_date=now,
-    )
-    if callrequest_id is not None:
-        query = query.on_conflict(conflict_target=[Result.callrequest, Result.section], update=values)
-    query.execute()
+    values = {getattr(Result, name): value for name, value in columns.items()}
+    row_id = saved.row_ids.get(answer.section_id)
+    if row_id is not None:
+        Result.update(values).where(Result.id == row_id).execute()
+        return
+    insert = Result.insert(callrequest=callrequest_id, section=answer.section_id, created_date=now, **columns)
+    if callrequest_id is None:
+        saved.row_ids[answer.section_id] = int(insert.execute())
+        return
+    insert.on_conflict(conflict_target=[Result.callrequest, Result.section], update=values).execute()
 
 
-def save_results(survey_id: int, callrequest_id: int | None, answers: Iterable[Answer]) -> None:
-    """Stores a call's answers and keeps the aggregates equal to the stored results.
+def _count(survey_id: int, saved: CallResults, answer: Answer) -> None:
+    """Makes the section's count reflect `answer`: its key counted once, a different earlier key moved."""
+    key = aggregate_key(answer) if answer.aggregate else ""
+    old_key = saved.counted.get(answer.section_id, "")
+    if key == old_key:
+        return
+    if old_key:
+        add_to_aggregate(survey_id, answer.section_id, old_key, -1)
+    if key:
+        add_to_aggregate(survey_id, answer.section_id, key, 1)
+    saved.counted[answer.section_id] = key
 
-    Saving again for the same call (a flush before a transfer, then at hangup) overwrites the
-    earlier answer of each section and moves its aggregate count instead of counting it twice.
-    The last answer for a section wins when `answers` repeats one. Empty responses (timeouts) are
-    stored as results but not counted in the aggregates.
+
+def save_results(survey_id: int, callrequest_id: int | None, answers: Iterable[Answer], saved: CallResults,
+                 *, call_ended: bool = False) -> None:
+    """A call's answers (spec §1.6): stored as they are known, counted once when the call ends.
+
+    Without `call_ended`, each answer is upserted by (call attempt, section), or for a call without
+    an attempt into the row `saved` remembers. With `call_ended`, `answers` are each section's final
+    answer (already stored): those with `aggregate` and a non-empty key are counted in the
+    aggregates. Counting the same call again never counts an answer twice; a changed final answer
+    moves its section's count. The last answer for a section wins when `answers` repeats one.
     """
     latest = {answer.section_id: answer for answer in answers}
-    if not latest:
-        return
-    with database_proxy.atomic():
-        previous = _previous_keys(callrequest_id, list(latest)) if callrequest_id is not None else {}
-        for section_id, answer in latest.items():
-            _upsert_result(callrequest_id, answer)
-            key = aggregate_key(answer)
-            old_key = previous.get(section_id)
-            if old_key == key:
-                continue
-            if old_key:
-                add_to_aggregate(survey_id, section_id, old_key, -1)
-            if key:
-                add_to_aggregate(survey_id, section_id, key, 1)
+    for answer in latest.values():
+        if call_ended:
+            _count(survey_id, saved, answer)
+        else:
+            _store_result(callrequest_id, saved, answer)
 
 
 def survey_aggregates(survey_id: int) -> list[dict[str, object]]:
@@ -139,6 +144,7 @@ def survey_aggregates(survey_id: int) -> list[dict[str, object]]:
 
 __all__ = [
     "Answer",
+    "CallResults",
     "add_to_aggregate",
     "aggregate_key",
     "recording_bucket",
