@@ -28,7 +28,12 @@ OUTER_ORDER = {
     "text/event-plain": [["Content-Length", "Content-Type"]],
     "text/event-json": [["Content-Length", "Content-Type"]],
     "text/event-xml": [["Content-Length", "Content-Type"]],
-    "text/disconnect-notice": [["Content-Type", "Content-Length"]],
+    "text/disconnect-notice": [
+        ["Content-Type", "Content-Length"],
+        ["Content-Type", "Controlled-Session-UUID", "Content-Disposition", "Content-Length"],
+        ["Content-Type", "Controlled-Session-UUID", "Content-Disposition", "Channel-Name", "Linger-Time",
+         "Content-Length"],
+    ],
     "text/rude-rejection": [["Content-Type", "Content-Length"]],
 }
 
@@ -175,6 +180,8 @@ def _check_frame(frame: Frame) -> Frame:
                 raise StrictFrameError(f"json value of {key} is not a string")
         frame.event = [(k, v) for k, v in pairs if isinstance(v, str) and k != "_body"]
         frame.event_body = next((v for k, v in pairs if k == "_body"), None)
-    elif frame.content_type == "text/disconnect-notice" and len(frame.body) not in (67, 39):
-        raise StrictFrameError(f"disconnect notice body of {len(frame.body)} bytes")
+    elif frame.content_type == "text/disconnect-notice":
+        lingering = frame.header("Content-Disposition") == "linger"
+        if len(frame.body) not in ((0,) if lingering else (67, 39)):
+            raise StrictFrameError(f"disconnect notice body of {len(frame.body)} bytes")
     return frame

@@ -35,6 +35,8 @@ class Connection:
         self.events: deque[bytes] = deque()
         self.lost_events = 0
         self.event_wakeup = asyncio.Event()
+        self.tied_uuid: str | None = None
+        self.linger_s: int | None = None
         self._writer_task: asyncio.Task[None] | None = None
 
     # ----- output
@@ -106,8 +108,10 @@ class Connection:
         if self.closed:
             return
         self.closed = True
+        notice = wire.disconnect_notice(body) if self.tied_uuid is None else (
+            wire.tied_disconnect_notice(self.tied_uuid, body))
         with contextlib.suppress(ConnectionError, RuntimeError):
-            self.writer.write(wire.disconnect_notice(body))
+            self.writer.write(notice)
             await self.writer.drain()
         self.writer.close()
 
@@ -202,17 +206,51 @@ class Connection:
     async def _nolog(self, command: Command) -> None:
         await self._reply("-ERR not loging")
 
-    async def _not_controlling(self, command: Command) -> None:
-        await self._reply("-ERR not controlling a session")
-
     async def _divert(self, command: Command) -> None:
         await self._reply("-ERR not controlling a session.")
 
+    def session_ended(self, channel_name: str) -> None:
+        """The channel this listener is tied to is gone: end the listener, or linger."""
+        if self.closed:
+            return
+        if self.events:
+            self.write(b"".join(self.events))
+            self.events.clear()
+        if self.linger_s is None:
+            asyncio.get_running_loop().create_task(self.close())
+            return
+        self.write(wire.linger_notice(self.tied_uuid or "", channel_name, self.linger_s))
+        if self.linger_s >= 0:
+            asyncio.get_running_loop().call_later(self.linger_s, self._end_linger)
+
+    def _end_linger(self) -> None:
+        if not self.closed:
+            asyncio.get_running_loop().create_task(self.close())
+
+    async def _linger(self, command: Command) -> None:
+        if self.tied_uuid is None:
+            await self._reply("-ERR not controlling a session")
+            return
+        text = command.rest.strip()
+        self.linger_s = int(text) if text.lstrip("-").isdigit() else -1
+        await self._reply(f"+OK will linger {text} seconds" if text else "+OK will linger")
+
+    async def _nolinger(self, command: Command) -> None:
+        if self.tied_uuid is None:
+            await self._reply("-ERR not controlling a session")
+            return
+        self.linger_s = None
+        await self._reply("+OK will not linger")
+
     async def _myevents(self, command: Command) -> None:
         parts = command.rest.split()
+        if self.tied_uuid is not None:
+            await self._reply("-ERR aready enabled.")
+            return
         if not parts or parts[0] not in self.sim.channels:
             await self._reply("-ERR invalid uuid")
             return
+        self.tied_uuid = parts[0]
         self.subscription.enabled = True
         self.subscription.all_events = True
         self.subscription.filters.clear()
@@ -231,8 +269,8 @@ _HANDLERS = {
     "sendevent": Connection._sendevent,
     "log": Connection._log,
     "nolog": Connection._nolog,
-    "linger": Connection._not_controlling,
-    "nolinger": Connection._not_controlling,
+    "linger": Connection._linger,
+    "nolinger": Connection._nolinger,
     "divert_events": Connection._divert,
     "myevents": Connection._myevents,
 }

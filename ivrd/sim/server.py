@@ -128,6 +128,9 @@ class SimFreeSwitch:
     def channel_gone(self, channel: Channel) -> None:
         self.channels.pop(channel.uuid, None)
         self.metrics.channel_gone(channel.uuid)
+        for connection in list(self.connections):
+            if connection.tied_uuid == channel.uuid:
+                connection.session_ended(channel.profile.channel_name)
 
     def queue_message(self, target: str, command: Command) -> bool:
         channel = self.channels.get(target)

@@ -117,6 +117,20 @@ def disconnect_notice(body: bytes = DISCONNECT_BODY) -> bytes:
     return head.encode("ascii") + body
 
 
+def tied_disconnect_notice(uuid: str, body: bytes = DISCONNECT_BODY) -> bytes:
+    """The notice of a listener tied to a channel (outbound mode, or inbound after `myevents <uuid>`)."""
+    head = (f"Content-Type: text/disconnect-notice\nControlled-Session-UUID: {uuid}\n"
+            f"Content-Disposition: disconnect\nContent-Length: {len(body)}\n\n")
+    return head.encode("utf-8") + body
+
+
+def linger_notice(uuid: str, channel_name: str, linger_s: int) -> bytes:
+    """Sent when the tied channel hangs up while `linger` is on; the socket stays open."""
+    return (f"Content-Type: text/disconnect-notice\nControlled-Session-UUID: {uuid}\n"
+            f"Content-Disposition: linger\nChannel-Name: {channel_name}\nLinger-Time: {linger_s}\n"
+            "Content-Length: 0\n\n").encode()
+
+
 def rude_rejection() -> bytes:
     head = f"Content-Type: text/rude-rejection\nContent-Length: {len(RUDE_REJECTION_BODY)}\n\n"
     return head.encode("ascii") + RUDE_REJECTION_BODY

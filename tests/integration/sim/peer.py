@@ -99,6 +99,18 @@ class Peer:
 
         return await asyncio.wait_for(scan(), timeout_s)
 
+    async def wait_notice(self, timeout_s: float = 5.0) -> Frame:
+        """The first disconnect notice, once it has arrived."""
+        async def first() -> Frame:
+            while not self.notices:
+                if self.closed.is_set():
+                    raise ConnectionError("connection closed without a disconnect notice")
+                self._changed.clear()
+                await self._changed.wait()
+            return self.notices[0]
+
+        return await asyncio.wait_for(first(), timeout_s)
+
     def named(self, name: str, uuid: str | None = None) -> list[Frame]:
         return [e for e in self.events
                 if e.event_name == name and (uuid is None or e.get("Unique-ID") == uuid)]

@@ -136,3 +136,32 @@ def test_filters_json_format_and_custom_events() -> None:
         assert all(e.get("Unique-ID") in (None, "leg-j") for e in peer.events)
 
     run_with_sim(body)
+
+
+def test_myevents_ties_the_listener_to_its_channel() -> None:
+    async def body(sim: SimFreeSwitch) -> None:
+        control = await Peer.connect(sim.host, sim.port)
+        for uuid, linger in (("my1", None), ("my2", "5")):
+            originate = f"originate {{origination_uuid={uuid}}}sofia/gateway/gw/2000 &park()"
+            assert await control.api(originate) == f"+OK {uuid}\n"
+            peer = await Peer.connect(sim.host, sim.port)
+            assert (await peer.command("linger")).header("Reply-Text") == "-ERR not controlling a session"
+            assert (await peer.command(f"myevents {uuid}")).header("Reply-Text") == "+OK Events Enabled"
+            assert (await peer.command(f"myevents {uuid}")).header("Reply-Text") == "-ERR aready enabled."
+            if linger:
+                reply = await peer.command(f"linger {linger}")
+                assert reply.header("Reply-Text") == f"+OK will linger {linger} seconds"
+            assert await control.api(f"uuid_kill {uuid}") == "+OK\n"
+            await peer.wait_event(event_is("CHANNEL_DESTROY", uuid))
+            if linger:
+                await peer.wait_notice()
+                assert peer.notices[0].header("Content-Disposition") == "linger"
+                assert peer.notices[0].header("Linger-Time") == linger and not peer.closed.is_set()
+                assert await peer.api("uuid_exists my2") == "false"
+            else:
+                await asyncio.wait_for(peer.closed.wait(), 5)
+                assert [n.header("Content-Disposition") for n in peer.notices] == ["disconnect"]
+                assert peer.notices[0].header("Controlled-Session-UUID") == uuid and peer.error is None
+
+    run_with_sim(body)
+
