@@ -28,9 +28,11 @@ from typing import Any, Protocol
 from ivrd import dialplan_vars
 from ivrd.esl.codec import EslEvent
 from ivrd.esl.events import EventName, HangupEvent
+from ivrd.runtime import leg as leg_module
 from ivrd.runtime.leg import Leg, polite_hangup
 from ivrd.runtime.leg_spec import LegOutcome, LegServices, LegSpec
 from ivrd.runtime.survey_store import (
+    SurveyUnavailable,
     campaign_context,
     inbound_campaign,
     inbound_survey_id,
@@ -174,18 +176,22 @@ class Dispatcher:
         caller = event.headers.get("Caller-Caller-ID-Number") or ""
         self._start(Leg(uuid, self._services, self._inbound_spec(uuid, request, caller)))
 
-    def _inbound_spec(self, uuid: str, request: dialplan_vars.InboundRequest, caller: str) -> Callable[
-            [], asyncio.Future[LegSpec]]:
+    def _inbound_spec(self, uuid: str, request: dialplan_vars.InboundRequest,
+                      caller: str) -> leg_module.SpecSource:
         db = self._services.db
 
-        def resolve() -> LegSpec:
+        def resolve() -> LegSpec | SurveyUnavailable:
             survey_id = inbound_survey_id(request)
+            if isinstance(survey_id, SurveyUnavailable):
+                return survey_id
             campaign = inbound_campaign(request.campaign_id)
+            if isinstance(campaign, SurveyUnavailable):
+                return campaign
             context = campaign_context(campaign, dialled_number=caller, call_ref=uuid)
             return LegSpec(survey_id=survey_id, context=context,
                            campaign_id=campaign.id if campaign is not None else None)
 
-        return lambda: asyncio.ensure_future(db.run(resolve))
+        return lambda: db.run(resolve)
 
     def _start(self, leg: Leg) -> None:
         self._legs[leg.uuid] = leg
@@ -233,12 +239,8 @@ class Dispatcher:
             await asyncio.wait(tasks, timeout=timeout_s)
 
 
-def _refuse(reason: str) -> Callable[[], asyncio.Future[LegSpec]]:
-    from ivrd.runtime.survey_store import SurveyUnavailable
+def _refuse(reason: str) -> leg_module.SpecSource:
+    async def refused() -> LegSpec | SurveyUnavailable:
+        return SurveyUnavailable(reason)
 
-    def fail() -> asyncio.Future[LegSpec]:
-        future: asyncio.Future[LegSpec] = asyncio.get_running_loop().create_future()
-        future.set_exception(SurveyUnavailable(reason))
-        return future
-
-    return fail
+    return refused

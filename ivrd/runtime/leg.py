@@ -55,7 +55,7 @@ from ivrd.survey import (
 
 log = logging.getLogger(__name__)
 
-SpecSource = Callable[[], Awaitable[LegSpec]]
+SpecSource = Callable[[], Awaitable[LegSpec | SurveyUnavailable]]
 _STEP = "step"  # an intermediate application (set ...) whose completion means nothing
 _HANGUP_EVENTS = (EventName.CHANNEL_HANGUP, EventName.CHANNEL_HANGUP_COMPLETE)
 
@@ -120,14 +120,15 @@ class Leg:
         return self.outcome
 
     async def _run(self) -> None:
-        try:
-            if self.spec is None:
-                self.spec = await self._spec_source()  # type: ignore[operator]
-            definition = await self._services.surveys.get(self.spec.survey_id)
-        except SurveyUnavailable as exc:
-            log.warning("call %s: %s; hanging up", self.uuid, exc)
-            self._reason = str(exc)
-            await self._hang_up_politely()
+        if self.spec is None:
+            resolved = await self._spec_source()  # type: ignore[operator]
+            if isinstance(resolved, SurveyUnavailable):
+                await self._refuse(resolved)
+                return
+            self.spec = resolved
+        definition = await self._services.surveys.get(self.spec.survey_id)
+        if isinstance(definition, SurveyUnavailable):
+            await self._refuse(definition)
             return
         machine = self._machine = SurveyMachine(definition, self.spec.context)
         await self._apply(machine.handle(Started()))
@@ -135,6 +136,11 @@ class Leg:
             survey_input = self._input_for(await self._queue.get())
             if survey_input is not None:
                 await self._apply(machine.handle(survey_input))
+
+    async def _refuse(self, unavailable: SurveyUnavailable) -> None:
+        log.warning("call %s: %s; hanging up", self.uuid, unavailable)
+        self._reason = unavailable.reason
+        await self._hang_up_politely()
 
     # -- events to inputs ----------------------------------------------------------------------------
     def _input_for(self, item: EslEvent | SurveyInput) -> SurveyInput | None:

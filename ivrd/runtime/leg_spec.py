@@ -11,7 +11,7 @@ from typing import Protocol
 from ivrd.runtime.amd_facts import AmdFacts
 from ivrd.runtime.dbwriter import DbWriter
 from ivrd.runtime.leg_actions import MediaOptions
-from ivrd.runtime.survey_store import load_definition
+from ivrd.runtime.survey_store import SurveyUnavailable, load_definition
 from ivrd.survey import CallContext, SurveyDefinition
 
 
@@ -64,20 +64,26 @@ class SurveyCache:
     def __init__(self, db: DbWriter, media_root: Path) -> None:
         self._db = db
         self._media_root = media_root
-        self._loaded: dict[int, asyncio.Future[SurveyDefinition]] = {}
+        self._loaded: dict[int, asyncio.Future[SurveyDefinition | SurveyUnavailable]] = {}
 
-    async def get(self, survey_id: int) -> SurveyDefinition:
-        """The definition of sealed survey `survey_id`; SurveyUnavailable when it cannot run."""
+    async def get(self, survey_id: int) -> SurveyDefinition | SurveyUnavailable:
+        """The definition of sealed survey `survey_id`, or why it cannot run (not kept: asked again)."""
         future = self._loaded.get(survey_id)
         if future is None:
             future = asyncio.ensure_future(self._db.run(lambda: load_definition(survey_id, self._media_root)))
             self._loaded[survey_id] = future
         try:
-            return await asyncio.shield(future)
+            loaded = await asyncio.shield(future)
         except Exception:
-            if self._loaded.get(survey_id) is future:
-                del self._loaded[survey_id]
+            self._forget(survey_id, future)
             raise
+        if isinstance(loaded, SurveyUnavailable):
+            self._forget(survey_id, future)
+        return loaded
+
+    def _forget(self, survey_id: int, future: asyncio.Future[SurveyDefinition | SurveyUnavailable]) -> None:
+        if self._loaded.get(survey_id) is future:
+            del self._loaded[survey_id]
 
     def forget(self, survey_id: int | None = None) -> None:
         """Drop one cached survey (or all): the next leg reads it again."""

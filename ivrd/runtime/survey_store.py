@@ -1,12 +1,14 @@
 """Database reads of a leg: a sealed survey as a SurveyDefinition, an inbound call's survey, call contexts.
 
-Every function here runs on the database writer thread (DbWriter.run), never on the event loop.
+Every function here runs on the database writer thread (DbWriter.run), never on the event loop. A
+survey that cannot run is an expected outcome, returned as a SurveyUnavailable value (never raised).
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,8 +36,14 @@ CONTACT_TAG_FIELDS = ("contact", "last_name", "first_name", "email", "address", 
                       "unit_number", "description")
 
 
-class SurveyUnavailable(LookupError):
-    """The survey a call asks for does not exist or cannot run; the message says which and why."""
+@dataclass(frozen=True)
+class SurveyUnavailable:
+    """The survey a call asks for does not exist or cannot run; `reason` says which and why."""
+
+    reason: str
+
+    def __str__(self) -> str:
+        return self.reason
 
 
 def _audio_paths(owner_id: int, audio_ids: set[int], media_root: Path) -> dict[int, str]:
@@ -46,14 +54,14 @@ def _audio_paths(owner_id: int, audio_ids: set[int], media_root: Path) -> dict[i
     return {row.id: str(media_root / row.audio_file) for row in rows if row.audio_file}
 
 
-def load_definition(survey_id: int, media_root: Path) -> SurveyDefinition:
+def load_definition(survey_id: int, media_root: Path) -> SurveyDefinition | SurveyUnavailable:
     """The sealed survey `survey_id` with its sections, branchings and audio paths under `media_root`."""
     survey = Survey.get_or_none(Survey.id == survey_id)
     if survey is None:
-        raise SurveyUnavailable(f"survey {survey_id}: no such sealed survey")
+        return SurveyUnavailable(f"survey {survey_id}: no such sealed survey")
     sections = list(Section.select().where(Section.survey == survey_id).order_by(Section.order, Section.id))
     if not sections:
-        raise SurveyUnavailable(f"survey {survey_id}: has no sections")
+        return SurveyUnavailable(f"survey {survey_id}: has no sections")
     ids = [section.id for section in sections]
     gotos: dict[int, list[tuple[str, int | None]]] = {section_id: [] for section_id in ids}
     for branching in Branching.select().where(Branching.section.in_(ids)).order_by(Branching.id):
@@ -73,7 +81,7 @@ def load_definition(survey_id: int, media_root: Path) -> SurveyDefinition:
                 branchings=gotos[section.id],
             ))
         except ValueError as exc:
-            raise SurveyUnavailable(f"survey {survey_id}: {exc}") from None
+            return SurveyUnavailable(f"survey {survey_id}: {exc}")
     return SurveyDefinition(survey_id, tuple(definitions), tts_language=survey.tts_language or "en")
 
 
@@ -90,7 +98,7 @@ def _template_changed_at(template: SurveyTemplate) -> Any:
     return max(SectionTemplate.updated_date.python_value(s) for s in stamps if s is not None)
 
 
-def inbound_survey_id(request: InboundRequest) -> int:
+def inbound_survey_id(request: InboundRequest) -> int | SurveyUnavailable:
     """The sealed survey an inbound call runs: the given one, or a sealed copy of the given template.
 
     A template is sealed on first use; that copy is reused until the template (or one of its sections
@@ -98,11 +106,11 @@ def inbound_survey_id(request: InboundRequest) -> int:
     """
     if request.survey_id is not None:
         if not Survey.select().where(Survey.id == request.survey_id).exists():
-            raise SurveyUnavailable(f"ivrd_survey: survey {request.survey_id} does not exist")
+            return SurveyUnavailable(f"ivrd_survey: survey {request.survey_id} does not exist")
         return request.survey_id
     template = SurveyTemplate.get_or_none(SurveyTemplate.id == request.survey_template_id)
     if template is None:
-        raise SurveyUnavailable(f"ivrd_survey: survey template {request.survey_template_id} does not exist")
+        return SurveyUnavailable(f"ivrd_survey: survey template {request.survey_template_id} does not exist")
     latest = (
         Survey.select()
         .where((Survey.survey_template == template.id) & Survey.campaign.is_null())
@@ -149,11 +157,11 @@ def campaign_context(campaign: Campaign | None, *, dialled_number: str, call_ref
     )
 
 
-def inbound_campaign(campaign_id: int | None) -> Campaign | None:
+def inbound_campaign(campaign_id: int | None) -> Campaign | SurveyUnavailable | None:
     """The campaign named by ivrd_campaign (None when not given); SurveyUnavailable when unknown."""
     if campaign_id is None:
         return None
     campaign = Campaign.get_or_none(Campaign.id == campaign_id)
     if campaign is None:
-        raise SurveyUnavailable(f"ivrd_campaign: campaign {campaign_id} does not exist")
+        return SurveyUnavailable(f"ivrd_campaign: campaign {campaign_id} does not exist")
     return campaign

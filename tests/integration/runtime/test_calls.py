@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from pathlib import Path
 
@@ -135,7 +136,10 @@ def test_callers_hanging_up_in_each_kind_of_section_end_their_legs_cleanly(
     ("", "ivrd_survey: required"),
 ])
 def test_inbound_call_for_a_survey_that_cannot_run_is_hung_up_politely(
-        database: peewee.Database, tmp_path: Path, survey: str, reason: str) -> None:
+        database: peewee.Database, tmp_path: Path, survey: str, reason: str,
+        caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO)
+
     async def main() -> None:
         async with running(tmp_path) as h:
             uuid, outcome = await h.run_call(survey, Callee(**FAST))
@@ -146,6 +150,9 @@ def test_inbound_call_for_a_survey_that_cannot_run_is_hung_up_politely(
             assert entry["answered"] and entry["cause"] == "NORMAL_CLEARING"
 
     asyncio.run(main())
+    # An expected outcome: one clear line, no traceback and no error anywhere in the log.
+    assert [r.levelname for r in caplog.records if reason in r.getMessage()] == ["WARNING"]
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
 
 
 def test_inbound_template_is_sealed_on_first_use_and_the_copy_reused(
