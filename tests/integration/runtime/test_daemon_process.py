@@ -116,6 +116,9 @@ def test_legs_end_when_the_link_drops_and_their_calls_are_hung_up_politely_on_re
             assert "Event Socket link lost" in outcome.reason
             entry = await h.call_ended(uuid)
             assert entry["cause"] == "NORMAL_CLEARING"
+            async with asyncio.timeout(WAIT_S):  # the last completions may still be on the wire
+                while h.app_names(uuid)[-1:] != ["hangup"]:
+                    await asyncio.sleep(0.01)
             assert h.app_names(uuid)[-2:] == ["playback", "hangup"]
             assert h.apps[uuid][-2][1].endswith("technical_difficulties.wav")
 
