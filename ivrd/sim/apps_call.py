@@ -6,11 +6,12 @@ import asyncio
 import uuid as uuid_module
 
 from ivrd.sim.api import schedule_hangup
-from ivrd.sim.channel import Channel, Profile, now_us
+from ivrd.sim.channel import Channel, now_us
 from ivrd.sim.dialstring import DialStringError, OriginatePlan, parse_endpoint, parse_variables, split_args
 from ivrd.sim.executor import AppCall, application, media_wait
 from ivrd.sim.lifecycle import answer_channel, ring_and_answer
 from ivrd.sim.origins import cause_name
+from ivrd.sim.profile import Profile
 
 
 @application("answer")

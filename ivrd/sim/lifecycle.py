@@ -8,10 +8,11 @@ import uuid as uuid_module
 from typing import TYPE_CHECKING
 
 from ivrd.sim.callee import CalleeScript
-from ivrd.sim.channel import HANGUP, Channel, Profile
+from ivrd.sim.channel import HANGUP, Channel
 from ivrd.sim.dialstring import DialStringError, OriginatePlan, parse_originate
 from ivrd.sim.executor import run_app, run_extension
 from ivrd.sim.origins import cause_name
+from ivrd.sim.profile import Profile
 from ivrd.sim.scenario import Callee
 
 if TYPE_CHECKING:
