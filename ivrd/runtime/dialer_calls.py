@@ -160,7 +160,7 @@ class CallBook:
         self.peak = max(self.peak, len(self.live))
         self._daemon.dispatcher.expect_leg(call.uuid, LegSpec(
             survey_id=call.survey_id, context=call.context, callrequest_id=call.attempt_id,
-            subscriber_id=call.subscriber_id, campaign_id=call.campaign_id,
+            subscriber_id=call.subscriber_id, campaign_id=call.campaign_id, contact_id=call.contact_id,
             on_finished=lambda outcome: self._leg_finished(call.uuid, outcome)))
         try:
             job = await self._daemon.client.bgapi(call.command)

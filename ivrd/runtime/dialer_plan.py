@@ -61,6 +61,7 @@ class PlannedCall:
     context: CallContext
     policy: RetryPolicy
     calls_per_minute: float = 0.0  # the campaign's rate (the send-time gate keeps it)
+    contact_id: int | None = None
 
 
 @dataclass
@@ -287,5 +288,5 @@ def _write_calls(plan: CampaignPlan, d: _Dialling, requests: list[DialRequest],
             gateway_id=d.gateway.id, user_id=d.campaign.user_id, attempt_number=request.attempt_number,
             start_at_s=request.start_at_s, command=command, phone_number=request.phone_number,
             callerid=callerid, survey_id=survey_id, context=context, policy=d.policy,
-            calls_per_minute=float(d.campaign.frequency),
+            calls_per_minute=float(d.campaign.frequency), contact_id=request.contact_id,
         ))

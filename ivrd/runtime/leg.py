@@ -208,8 +208,9 @@ class Leg:
         elif isinstance(action, Record):
             await self._execute(steps.record_steps(action, self._services.media), "record", action.token)
         elif isinstance(action, Transfer):
-            await self._execute(steps.transfer_steps(action, voice, self._bleg_variables()), "transfer",
-                                action.token)
+            attempt = steps.AttemptHeaders(spec.callrequest_id, spec.contact_id)
+            await self._execute(steps.transfer_steps(action, voice, self._bleg_variables(), attempt),
+                                "transfer", action.token)
         elif isinstance(action, JoinConference):
             await self._execute([("conference", action.room)], "conference", action.token)
         elif isinstance(action, SaveResult):
@@ -242,7 +243,6 @@ class Leg:
         variables = {"ivrd_dialout_phone_number": spec.context.dialled_number}
         if spec.callrequest_id is not None:
             variables["ivrd_callrequest_id"] = str(spec.callrequest_id)
-            variables["sip_h_P-CallRequest-ID"] = str(spec.callrequest_id)
         variables.update(spec.extra_bleg_variables)
         return variables
 

@@ -89,9 +89,28 @@ def record_steps(action: Record, options: MediaOptions) -> list[Step]:
     ]
 
 
-def transfer_steps(action: Transfer, voice: str, call_variables: Mapping[str, str]) -> list[Step]:
-    """Bridge to the far end with the spec §5.6 variables; the caller stays up when the far end leaves."""
-    steps: list[Step] = [("set", "hangup_after_bridge=false"), ("set", "continue_on_fail=true")]
+@dataclass(frozen=True)
+class AttemptHeaders:
+    """The campaign call attempt a transferred call belongs to, told to the far end in SIP headers."""
+
+    callrequest_id: int | None = None
+    contact_id: int | None = None
+
+    def sip_variables(self) -> dict[str, str]:
+        headers = {"P-CallRequest-ID": self.callrequest_id, "P-Contact-ID": self.contact_id}
+        return {f"sip_h_{name}": str(value) for name, value in headers.items() if value is not None}
+
+
+# `*0` on the caller's side hangs up the far end of a transfer (the caller stays in the survey).
+CANCEL_TRANSFER_BINDING = "0 a o hangup::NORMAL_CLEARING"
+
+
+def transfer_steps(action: Transfer, voice: str, call_variables: Mapping[str, str],
+                   attempt: AttemptHeaders | None = None) -> list[Step]:
+    """Bridge to the far end with the spec §5.6 variables; the caller stays up when the far end leaves
+    and can hang the far end up with `*0`."""
+    steps: list[Step] = [("set", "hangup_after_bridge=false"), ("set", "continue_on_fail=true"),
+                         ("bind_meta_app", CANCEL_TRANSFER_BINDING)]
     if action.ringback is not None:
         ringback = f"file_string://{prompt_file(action.ringback, voice)}!{US_RINGBACK}"
         steps += [("set", f"ringback={ringback}"), ("set", f"transfer_ringback={ringback}")]
@@ -105,6 +124,8 @@ def transfer_steps(action: Transfer, voice: str, call_variables: Mapping[str, st
         "ivrd_leg_type": "bleg",
     }
     variables.update({name: value for name, value in call_variables.items() if value})
+    if attempt is not None:
+        variables.update(attempt.sip_variables())
     for name, value in action.headers:
         variables[f"sip_h_{name}"] = value
     if action.confirm_prompt is not None:

@@ -35,10 +35,11 @@ class LegOutcome:
 class LegSpec:
     """Everything a leg needs to run a survey on one answered channel.
 
-    Campaign calls (the dialer) set callrequest_id/subscriber_id/campaign_id so results, completion
-    and SMS rows belong to the call attempt. `on_completed(section_id)` runs when the caller reaches
-    a section flagged `completed`, after the database was told (unless `mark_completed_in_db` is
-    False); `on_finished(outcome)` runs once when the leg ends. Both run on the event loop.
+    Campaign calls (the dialer) set callrequest_id/subscriber_id/campaign_id/contact_id so results,
+    completion and SMS rows belong to the call attempt (and a transfer tells the far end which one).
+    `on_completed(section_id)` runs when the caller reaches a section flagged `completed`, after the
+    database was told (unless `mark_completed_in_db` is False); `on_finished(outcome)` runs once when
+    the leg ends. Both run on the event loop.
     """
 
     survey_id: int
@@ -46,6 +47,7 @@ class LegSpec:
     callrequest_id: int | None = None
     subscriber_id: int | None = None
     campaign_id: int | None = None
+    contact_id: int | None = None
     mark_completed_in_db: bool = True
     on_completed: Callable[[int], None] | None = None
     on_finished: Callable[[LegOutcome], None] | None = None

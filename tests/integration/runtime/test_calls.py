@@ -11,7 +11,7 @@ import peewee
 import pytest
 
 from ivrd.esl.codec import EslEvent
-from ivrd.sim import Callee, Scenario
+from ivrd.sim import Callee, Scenario, executor
 from ivrd.store.models import BranchingTemplate, Result, SectionTemplate, Survey, SurveyTemplate
 from tests.integration.runtime.harness import (
     SurveyBuilder,
@@ -31,6 +31,20 @@ SCENARIO = Scenario(callees=[
 ])
 
 
+@pytest.fixture
+def sim_accepts_bind_meta_app(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The simulator hangs a call up on an application it does not know; until it knows bind_meta_app
+    (a transfer's `*0` binding), a stand-in accepts it so that transfers can be exercised."""
+    if "bind_meta_app" in executor.APPS:
+        return
+
+    async def accept(call: executor.AppCall) -> str:
+        return "_none_"
+
+    monkeypatch.setitem(executor.APPS, "bind_meta_app", accept)
+
+
+@pytest.mark.usefixtures("sim_accepts_bind_meta_app")
 @pytest.mark.parametrize(("destination", "disposition"), [(BUSY, "USER_BUSY"), (TALKER, "SUCCESS")])
 def test_transfer_resumes_at_branching_zero_when_the_bridge_ends(
         database: peewee.Database, tmp_path: Path, destination: str, disposition: str) -> None:
@@ -42,9 +56,10 @@ def test_transfer_resumes_at_branching_zero_when_the_bridge_ends(
             b.goto(transfer, "0", after)
             uuid, outcome = await h.run_call(b.survey.id, Callee(**FAST))
             names = h.app_names(uuid)
-            assert names == ["set", "set", "set", "set", "bridge", "playback"]
+            assert names == ["set", "set", "bind_meta_app", "set", "set", "bridge", "playback"]
+            assert h.apps[uuid][2][1] == "0 a o hangup::NORMAL_CLEARING"
             assert h.completion_variable(uuid, "bridge", "originate_disposition") == disposition
-            bridge_arg = h.apps[uuid][4][1]
+            bridge_arg = h.apps[uuid][5][1]
             assert bridge_arg.startswith("{") and bridge_arg.endswith("}" + destination)
             for variable in ("ignore_early_media=true", "origination_caller_id_number=15550001111",
                              "ivrd_leg_type=bleg", "originate_timeout=300"):
@@ -90,6 +105,7 @@ def test_recording_ends_with_hash_or_silence_and_is_stored_with_its_duration(
     asyncio.run(main())
 
 
+@pytest.mark.usefixtures("sim_accepts_bind_meta_app")
 def test_callers_hanging_up_in_each_kind_of_section_end_their_legs_cleanly(
         database: peewee.Database, tmp_path: Path) -> None:
     async def main() -> None:

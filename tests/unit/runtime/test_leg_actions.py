@@ -45,17 +45,22 @@ def test_transfer_bridges_with_the_far_end_variables_and_confirmation() -> None:
     action = Transfer("x1", "sofia/gateway/gw/123", "555", ringback=Prompt(audio_path="/m/hold.wav"),
                       confirm_prompt=Prompt(tts_text="Press 1"), confirm_key="1",
                       headers=(("P-Contact-Transfer-Ref", "ab,c"),))
-    result = steps.transfer_steps(action, "kal", {"ivrd_callrequest_id": "7", "empty": ""})
-    assert result[:2] == [("set", "hangup_after_bridge=false"), ("set", "continue_on_fail=true")]
-    assert result[2] == ("set", f"ringback=file_string:///m/hold.wav!{steps.US_RINGBACK}")
+    attempt = steps.AttemptHeaders(callrequest_id=7, contact_id=42)
+    result = steps.transfer_steps(action, "kal", {"ivrd_callrequest_id": "7", "empty": ""}, attempt)
+    assert result[:3] == [("set", "hangup_after_bridge=false"), ("set", "continue_on_fail=true"),
+                          ("bind_meta_app", "0 a o hangup::NORMAL_CLEARING")]  # *0: hang the far end up
+    assert result[3] == ("set", f"ringback=file_string:///m/hold.wav!{steps.US_RINGBACK}")
     app, arg = result[-1]
     assert app == "bridge" and arg.endswith("}sofia/gateway/gw/123")
     for item in ("origination_caller_id_number=555", "ivrd_callrequest_id=7", "group_confirm_key=1",
-                 "sip_h_P-Contact-Transfer-Ref=ab\\,c", "leg_timeout=300", "ignore_early_media=true"):
+                 "sip_h_P-Contact-Transfer-Ref=ab\\,c", "leg_timeout=300", "ignore_early_media=true",
+                 "sip_h_P-CallRequest-ID=7", "sip_h_P-Contact-ID=42"):
         assert item in arg
     assert "empty=" not in arg
     whisper = Transfer("x2", "user/1000", "555", confirm_prompt=Prompt(audio_path="/m/w.wav"))
-    assert "group_confirm_key=exec" in steps.transfer_steps(whisper, "kal", {})[-1][1]
+    inbound = steps.transfer_steps(whisper, "kal", {})
+    assert [app for app, _ in inbound] == ["set", "set", "bind_meta_app", "bridge"]
+    assert "group_confirm_key=exec" in inbound[-1][1] and "sip_h_P-C" not in inbound[-1][1]
 
 
 def test_bridge_outcome_tells_answered_from_refused() -> None:
