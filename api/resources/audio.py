@@ -164,20 +164,34 @@ def send_media_file(resp: falcon.Response, path: Path, filename: str) -> None:
     resp.set_stream(path.open("rb"), path.stat().st_size)
 
 
-class AudioDownload:
-    """GET <media.url_prefix><uploads_dir>/<file>: the converted WAV, for its owner or a superuser."""
+class MediaDownload:
+    """GET <media.url_prefix><directory>/<file>: a WAV under the media root, for the users `may_read`
+    lets see it (404 for everyone else, as for a file that does not exist)."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
 
+    def directory(self) -> str:
+        raise NotImplementedError
+
+    def may_read(self, user: User, relative: str, filename: str) -> bool:
+        raise NotImplementedError
+
     def on_get(self, req: falcon.Request, resp: falcon.Response, filename: str) -> None:
-        user: User = req.context.user
-        if not SAFE_FILENAME.fullmatch(filename):
+        relative = f"{self.directory().strip('/')}/{filename}"
+        if not SAFE_FILENAME.fullmatch(filename) or not self.may_read(req.context.user, relative, filename):
             raise not_found()
-        relative = f"{self.settings.media.uploads_dir.strip('/')}/{filename}"
+        send_media_file(resp, Path(self.settings.media.root) / relative, filename)
+
+
+class AudioDownload(MediaDownload):
+    """GET <media.url_prefix><uploads_dir>/<file>: the converted WAV, for its owner or a superuser."""
+
+    def directory(self) -> str:
+        return self.settings.media.uploads_dir
+
+    def may_read(self, user: User, relative: str, filename: str) -> bool:
         query = AudioFile.select().where(AudioFile.audio_file == relative)
         if not user.is_superuser:
             query = query.where(AudioFile.user == user.id)
-        if not query.exists():
-            raise not_found()
-        send_media_file(resp, Path(self.settings.media.root) / relative, filename)
+        return bool(query.exists())
