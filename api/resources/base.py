@@ -41,6 +41,12 @@ def bind_fields(model: Any, table: tuple[Field, ...]) -> tuple[Field, ...]:
     return tuple(bound)
 
 
+def owned_by(query: Any, owner_column: Any, user: User) -> Any:
+    """`query` narrowed to the rows whose `owner_column` (the row's user, or its parent's) is `user`;
+    superusers see every row."""
+    return query if user.is_superuser else query.where(owner_column == user.id)
+
+
 class Family:
     """One route family (`/rest-api/<name>/`): its model, field table and ownership rules."""
 
@@ -63,10 +69,7 @@ class Family:
     # --- scoping -------------------------------------------------------------------------
     def visible(self, user: User) -> Any:
         """Rows `user` may read (superusers: all)."""
-        query = self.model.select()
-        if user.is_superuser:
-            return query
-        return query.where(self.model.user == user.id)
+        return owned_by(self.model.select(), self.model.user, user)
 
     def writable(self, user: User) -> Any:
         return self.visible(user)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from api.fields import Field
-from api.resources.base import Family
+from api.resources.base import Family, owned_by
 from api.resources.common import CREATED, ID, UPDATED, url_field
 from ivrd.store.models import CallRecord, CallRequest, Campaign, Subscriber, User
 
@@ -46,8 +46,7 @@ class Subscribers(Family):
     )
 
     def visible(self, user: User) -> Any:
-        query = Subscriber.select().join(Campaign)
-        return query if user.is_superuser else query.where(Campaign.user == user.id)
+        return owned_by(Subscriber.select().join(Campaign), Campaign.user, user)
 
 
 class CallRequests(Family):

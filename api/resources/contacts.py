@@ -8,7 +8,7 @@ import falcon
 
 from api.errors import ErrorBag
 from api.fields import Field
-from api.resources.base import Family
+from api.resources.base import Family, owned_by
 from api.resources.common import CREATED, ID, OWNER, UPDATED, url_field
 from ivrd.store.models import Contact, DncContact, DncList, Phonebook, User
 from ivrd.store.queries_dialer import subscribe_contact
@@ -71,8 +71,7 @@ class Contacts(Family):
     )
 
     def visible(self, user: User) -> Any:
-        query = Contact.select().join(Phonebook)
-        return query if user.is_superuser else query.where(Phonebook.user == user.id)
+        return owned_by(Contact.select().join(Phonebook), Phonebook.user, user)
 
     def check(
         self, req: falcon.Request, values: dict[str, object], obj: Any, owner: User, errors: ErrorBag
@@ -128,8 +127,7 @@ class DncContacts(Family):
     )
 
     def visible(self, user: User) -> Any:
-        query = DncContact.select().join(DncList)
-        return query if user.is_superuser else query.where(DncList.user == user.id)
+        return owned_by(DncContact.select().join(DncList), DncList.user, user)
 
     def check(
         self, req: falcon.Request, values: dict[str, object], obj: Any, owner: User, errors: ErrorBag

@@ -9,7 +9,7 @@ import falcon
 from api.coerce import CoerceError, to_int
 from api.errors import ValidationFailed
 from api.fields import Field
-from api.resources.base import Family
+from api.resources.base import Family, owned_by
 from api.resources.common import CREATED, ID, UPDATED, url_field
 from api.resources.recordings import recording_url
 from ivrd.store.models import Result, Section, Survey, User
@@ -83,8 +83,7 @@ class Results(Family):
     )
 
     def visible(self, user: User) -> Any:
-        query = Result.select(Result, Section).join(Section).join(Survey)
-        return query if user.is_superuser else query.where(Survey.user == user.id)
+        return owned_by(Result.select(Result, Section).join(Section).join(Survey), Survey.user, user)
 
     def filter_list(self, req: falcon.Request, query: Any) -> Any:
         query = super().filter_list(req, query)

@@ -9,7 +9,7 @@ import peewee
 
 from api.errors import ErrorBag
 from api.fields import Field
-from api.resources.base import Family
+from api.resources.base import Family, owned_by
 from api.resources.common import CREATED, ID, OWNER, UPDATED, url_field
 from ivrd.store.models import SECTION_COPY_FIELDS, BranchingTemplate, SectionTemplate, SurveyTemplate, User
 from ivrd.survey.validation import default_branching_keys, validate_branching_key, validate_section
@@ -97,8 +97,7 @@ class SectionTemplates(Family):
     )
 
     def visible(self, user: User) -> Any:
-        query = SectionTemplate.select().join(SurveyTemplate)
-        return query if user.is_superuser else query.where(SurveyTemplate.user == user.id)
+        return owned_by(SectionTemplate.select().join(SurveyTemplate), SurveyTemplate.user, user)
 
     def check(
         self, req: falcon.Request, values: dict[str, object], obj: Any, owner: User, errors: ErrorBag
@@ -152,7 +151,7 @@ class BranchingTemplates(Family):
             .join(SectionTemplate, on=BranchingTemplate.section)
             .join(SurveyTemplate)
         )
-        return query if user.is_superuser else query.where(SurveyTemplate.user == user.id)
+        return owned_by(query, SurveyTemplate.user, user)
 
     def check(
         self, req: falcon.Request, values: dict[str, object], obj: Any, owner: User, errors: ErrorBag

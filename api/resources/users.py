@@ -11,7 +11,7 @@ from api.body import read_body
 from api.errors import NON_FIELD, ErrorBag, ValidationFailed
 from api.fields import Field
 from api.links import link
-from api.resources.base import Family
+from api.resources.base import Family, owned_by
 from api.resources.common import CREATED, ID, UPDATED, count_field, url_field
 from ivrd.store.accounts import create_token, hash_password
 from ivrd.store.models import ApiToken, User, UserGateway
@@ -56,8 +56,7 @@ class Users(Family):
     )
 
     def visible(self, user: User) -> Any:
-        query = User.select()
-        return query if user.is_superuser else query.where(User.id == user.id)
+        return owned_by(User.select(), User.id, user)
 
     def can_write(self, user: User) -> bool:
         return bool(user.is_superuser)
