@@ -36,7 +36,7 @@ from ivrd.runtime.dialer_reconcile import reconcile
 from ivrd.store import queries_attempts as attempts
 from ivrd.store.constants import CampaignStatus
 from ivrd.store.db import is_postgres
-from ivrd.store.queries_dialer import write_transaction
+from ivrd.store.locks import write_transaction
 
 log = logging.getLogger(__name__)
 

@@ -35,8 +35,9 @@ from ivrd.esl.errors import LocalProtocolError
 from ivrd.runtime.survey_store import campaign_context
 from ivrd.store import queries_attempts as attempts
 from ivrd.store.constants import CallRequestType, CampaignStatus, GatewayStatus, SubscriberStatus
+from ivrd.store.locks import write_transaction
 from ivrd.store.models import CallerIdNumber, Campaign, Gateway, Subscriber, User
-from ivrd.store.queries_dialer import claim_due_subscribers, write_transaction
+from ivrd.store.queries_dialer import claim_due_subscribers
 from ivrd.survey import CallContext
 
 log = logging.getLogger(__name__)

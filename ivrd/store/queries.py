@@ -16,6 +16,7 @@ from ivrd.store.contacts_import import (
     bulk_create_contacts,
     import_contacts_csv,
 )
+from ivrd.store.locks import lock_campaign, write_transaction
 from ivrd.store.queries_dialer import (
     ImportProgress,
     claim_due_subscribers,
@@ -23,7 +24,6 @@ from ivrd.store.queries_dialer import (
     release_subscribers,
     reopen_phonebook,
     subscribe_contact,
-    write_transaction,
 )
 from ivrd.store.queries_results import (
     Answer,
@@ -51,6 +51,7 @@ __all__ = [
     "hash_password",
     "import_contacts_csv",
     "import_phonebooks",
+    "lock_campaign",
     "next_order",
     "recording_bucket",
     "release_subscribers",

@@ -9,13 +9,9 @@ from typing import Any
 import peewee
 
 from ivrd.store.constants import CampaignStatus, ContactStatus, SubscriberStatus
-from ivrd.store.db import database_proxy, is_postgres, is_sqlite
+from ivrd.store.db import database_proxy, is_postgres
+from ivrd.store.locks import lock_campaign, write_transaction
 from ivrd.store.models import Campaign, CampaignPhonebook, Contact, Subscriber, User, utc_now
-
-
-def write_transaction() -> Any:
-    """A transaction holding the write lock from its start on SQLite; a plain one on PostgreSQL."""
-    return database_proxy.atomic("IMMEDIATE") if is_sqlite(database_proxy) else database_proxy.atomic()
 
 
 def _due(campaign_id: int, now: dt.datetime) -> peewee.Expression:
@@ -96,14 +92,6 @@ class ImportProgress:
     capped: bool  # stopped at the user's max_subscribers_per_campaign
 
 
-def _lock_campaign(campaign_id: int) -> Campaign:
-    query = Campaign.select().where(Campaign.id == campaign_id)
-    if is_postgres(database_proxy):
-        query = query.for_update()
-    campaign: Campaign = query.get()
-    return campaign
-
-
 def _pending_phonebooks(campaign: Campaign) -> list[int]:
     attached = (
         CampaignPhonebook.select(CampaignPhonebook.phonebook)
@@ -174,7 +162,7 @@ def import_phonebooks(campaign: Campaign | int, max_contacts: int = 10_000) -> I
     """
     campaign_id = campaign if isinstance(campaign, int) else campaign.id
     with write_transaction():
-        campaign = _lock_campaign(campaign_id)
+        campaign = lock_campaign(campaign_id)
         pending = _pending_phonebooks(campaign)
         if not pending:
             return ImportProgress(0, False, False)

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 import peewee
 
-from ivrd.store.db import database_proxy, is_postgres, is_sqlite
+from ivrd.store.locks import lock_campaign, write_transaction
 from ivrd.store.models import (
     SECTION_COPY_FIELDS,
     Branching,
@@ -24,11 +23,6 @@ def next_order(model: type[SectionTemplate] | type[Section] = SectionTemplate) -
     """The order a new section gets: highest order in the whole table + 1 (spec §1.2)."""
     highest = model.select(peewee.fn.MAX(model.order)).scalar()
     return int(highest or 0) + 1
-
-
-def _write_transaction() -> Any:
-    """A transaction that takes the write lock at once on SQLite (so readers never upgrade)."""
-    return database_proxy.atomic("IMMEDIATE") if is_sqlite(database_proxy) else database_proxy.atomic()
 
 
 def _copy_sections(
@@ -65,12 +59,18 @@ def _copy_branchings(rows: list[tuple[str, int, int | None]], mapping: dict[int,
         Branching.insert_many(new_rows).execute()
 
 
-def _lock_campaign(campaign_id: int) -> Campaign:
-    query = Campaign.select().where(Campaign.id == campaign_id)
-    if is_postgres(database_proxy):
-        query = query.for_update()
-    campaign: Campaign = query.get()
-    return campaign
+def _new_survey(source: SurveyTemplate | Survey, campaign: Campaign | None,
+                template_id: int | None) -> Survey:
+    """An empty sealed survey named and owned like `source`, for `campaign`, copied from `template_id`."""
+    survey: Survey = Survey.create(
+        user=source.user_id,
+        name=source.name,
+        tts_language=source.tts_language,
+        description=source.description,
+        campaign=campaign.id if campaign is not None else None,
+        survey_template=template_id,
+    )
+    return survey
 
 
 def seal_survey(template: SurveyTemplate, campaign: Campaign | None = None) -> Survey:
@@ -79,21 +79,14 @@ def seal_survey(template: SurveyTemplate, campaign: Campaign | None = None) -> S
     With a campaign, the copy is attached to it and the campaign re-pointed to the copy, in the same
     transaction; if the campaign already has a sealed survey, that one is returned and nothing is copied.
     """
-    with _write_transaction():
-        locked = _lock_campaign(campaign.id) if campaign is not None else None
+    with write_transaction():
+        locked = lock_campaign(campaign.id) if campaign is not None else None
         if locked is not None and locked.survey_id is not None:
             existing: Survey = Survey.get_by_id(locked.survey_id)
             if campaign is not None:
                 campaign.survey = existing
             return existing
-        survey = Survey.create(
-            user=template.user_id,
-            name=template.name,
-            tts_language=template.tts_language,
-            description=template.description,
-            campaign=locked.id if locked is not None else None,
-            survey_template=template.id,
-        )
+        survey = _new_survey(template, locked, template.id)
         sources = list(
             SectionTemplate.select().where(SectionTemplate.survey == template).order_by(
                 SectionTemplate.order, SectionTemplate.id
@@ -119,15 +112,8 @@ def seal_survey(template: SurveyTemplate, campaign: Campaign | None = None) -> S
 
 def clone_survey(source: Survey, campaign: Campaign | None = None) -> Survey:
     """Copies a sealed survey (duplicating a started campaign); the new one belongs to `campaign`."""
-    with _write_transaction():
-        survey = Survey.create(
-            user=source.user_id,
-            name=source.name,
-            tts_language=source.tts_language,
-            description=source.description,
-            campaign=campaign.id if campaign is not None else None,
-            survey_template=source.survey_template,
-        )
+    with write_transaction():
+        survey = _new_survey(source, campaign, source.survey_template)
         sources = list(Section.select().where(Section.survey == source).order_by(Section.order, Section.id))
         mapping = _copy_sections(survey, sources, from_template=False)
         rows = (
