@@ -24,12 +24,13 @@ import subprocess
 import sys
 import tempfile
 import time
-import wave
 from bisect import bisect_left
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench_tools import process_cpu_s, silent_wav  # noqa: E402
 
 from ivrd.store.constants import CampaignStatus  # noqa: E402
 from ivrd.store.db import bind, open_database  # noqa: E402
@@ -54,19 +55,10 @@ PASSWORD = "bench-secret"
 PYTHON = sys.executable
 
 
-def _wav(path: Path, duration_ms: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(8000)
-        handle.writeframes(b"\0\0" * (8 * duration_ms))
-
-
 def build(media_root: Path, args: argparse.Namespace) -> int:
     user = User.create(username="bench", max_frequency=args.frequency, max_subscribers_per_campaign=0,
                        max_contacts=0)
-    _wav(media_root / "upload/audiofiles/long.wav", int(args.call_s * 1000))
+    silent_wav(media_root / "upload/audiofiles/long.wav", int(args.call_s * 1000))
     audio = AudioFile.create(user=user, name="long", audio_file="upload/audiofiles/long.wav")
     template = SurveyTemplate.create(user=user, name="bench")
     section = SectionTemplate.create(survey=template, type=1, question="Message", audiofile=audio, order=1,
@@ -89,11 +81,6 @@ def _empty(database: object) -> None:
     for model in reversed(ALL_MODELS):
         if model is not SchemaVersion:
             model.delete().execute()
-
-
-def _cpu_s(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _peak_overlap(intervals: list[tuple[float, float]]) -> int:
@@ -149,7 +136,7 @@ def main() -> int:
                                "--log-level", "WARNING"], stdout=log, stderr=log, cwd=ROOT)
     try:
         time.sleep(1.0)  # connected and idle
-        cpu_before_s = _cpu_s(daemon.pid)
+        cpu_before_s = process_cpu_s(daemon.pid)
         Campaign.update(status=CampaignStatus.START).where(Campaign.id == campaign_id).execute()
         started = time.monotonic()
         while Campaign.get_by_id(campaign_id).status != CampaignStatus.END:
@@ -161,8 +148,8 @@ def main() -> int:
                 break
             time.sleep(0.5)
         wall_s = time.monotonic() - started
-        cpu_s = _cpu_s(daemon.pid) - cpu_before_s
-        sim_cpu_s = _cpu_s(sim.pid)
+        cpu_s = process_cpu_s(daemon.pid) - cpu_before_s
+        sim_cpu_s = process_cpu_s(sim.pid)
     finally:
         daemon.send_signal(signal.SIGTERM)
         daemon.wait(60)

@@ -26,9 +26,10 @@ import sys
 import tempfile
 import time
 import uuid as uuid_module
-import wave
 from dataclasses import dataclass
 from pathlib import Path
+
+from bench_tools import process_cpu_s, silent_wav
 
 from ivrd.config import EslSettings, MediaSettings, Settings
 from ivrd.esl.api_commands import originate
@@ -76,30 +77,12 @@ class GcPauses:
             self.pauses_ms.append((time.perf_counter() - self._started) * 1000)
 
 
-def process_cpu_s(pid: int) -> float:
-    """User + system CPU seconds of another process (Linux /proc)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def write_wav(path: Path, duration_ms: int) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with wave.open(str(path), "wb") as handle:
-        handle.setnchannels(1)
-        handle.setsampwidth(2)
-        handle.setframerate(8000)
-        handle.writeframes(b"\0\0" * (8 * duration_ms))
-
-
 def build_survey(media_root: Path, prompt_ms: int) -> int:
     user = User.create(username="bench")
     survey = Survey.create(user=user, name="bench")
     audio = {}
     for name in ("question", "thanks"):
-        write_wav(media_root / f"{name}.wav", prompt_ms)
+        silent_wav(media_root / f"{name}.wav", prompt_ms)
         audio[name] = AudioFile.create(user=user, name=name, audio_file=f"{name}.wav")
     ask = Section.create(survey=survey, type=2, question="Q", key_1="yes", key_2="no", order=1,
                          audiofile=audio["question"], timeout=5)
