@@ -30,8 +30,9 @@ class DbWriter:
     """Runs write jobs on one thread; up to `batch_max` queued jobs share one transaction.
 
     Thousands of call legs must not serialize on the database: each leg submits a small job
-    and awaits its future, while the writer commits whatever has queued up in one go. A job
-    that fails is retried alone, so one bad write never takes its batch-mates down with it.
+    and awaits its future, while the writer commits whatever has queued up in one go. Each
+    job runs under its own savepoint, so one bad write never takes its batch-mates down with
+    it and nothing a job did is ever run twice.
     """
 
     def __init__(self, database: peewee.Database, *, batch_max: int = 500) -> None:
@@ -87,27 +88,26 @@ class DbWriter:
         return False
 
     def _commit(self, batch: list[_Job[Any]]) -> None:
+        """One transaction for the batch, one savepoint per job: a failing job rolls back alone."""
+        outcomes: list[tuple[_Job[Any], Any, BaseException | None]] = []
         try:
             with self._database.atomic():
-                results = [job.work() for job in batch]
-        except Exception:
-            log.warning("batch of %d writes failed; retrying them one by one", len(batch))
+                for job in batch:
+                    try:
+                        with self._database.atomic():
+                            outcomes.append((job, job.work(), None))
+                    except Exception as exc:
+                        outcomes.append((job, None, exc))
+        except Exception as exc:  # the commit itself failed: nothing of the batch is stored
+            log.exception("database commit of %d writes failed", len(batch))
             for job in batch:
-                self._commit_one(job)
+                job.future.set_exception(exc)
             return
         self.batches_committed += 1
-        self.jobs_done += len(batch)
-        for job, result in zip(batch, results, strict=True):
-            job.future.set_result(result)
-
-    def _commit_one(self, job: _Job[Any]) -> None:
-        try:
-            with self._database.atomic():
-                result = job.work()
-        except Exception as exc:
-            log.exception("database write failed")
-            job.future.set_exception(exc)
-            return
-        self.batches_committed += 1
-        self.jobs_done += 1
-        job.future.set_result(result)
+        for job, result, error in outcomes:
+            if error is None:
+                self.jobs_done += 1
+                job.future.set_result(result)
+            else:
+                log.error("database write failed: %s", error, exc_info=error)
+                job.future.set_exception(error)

@@ -35,15 +35,23 @@ def test_jobs_share_transactions_and_return_results(database: peewee.SqliteDatab
 
 def test_a_failing_job_does_not_lose_its_batch_mates(database: peewee.SqliteDatabase) -> None:
     writer = DbWriter(database)
-    ok_before = writer.submit(lambda: Row.create(value=1).id)
-    duplicate = writer.submit(lambda: Row.create(value=1).id)  # unique violation
-    ok_after = writer.submit(lambda: Row.create(value=2).id)
+    runs: list[int] = []
+
+    def create(value: int) -> int:
+        runs.append(value)  # in-memory effects of a job must happen once
+        return int(Row.create(value=value).id)
+
+    ok_before = writer.submit(lambda: create(1))
+    duplicate = writer.submit(lambda: create(1))  # unique violation
+    ok_after = writer.submit(lambda: create(2))
     writer.start()
     assert ok_before.result(timeout=10) == 1
     with pytest.raises(peewee.IntegrityError):
         duplicate.result(timeout=10)
     assert ok_after.result(timeout=10) == 2
     writer.stop()
+    assert runs == [1, 1, 2]
+    assert writer.batches_committed == 1
     with database.connection_context():
         assert sorted(r.value for r in Row.select()) == [1, 2]
 
