@@ -1,11 +1,14 @@
 """One call's answering-machine detection: record the callee, analyse the audio, act on the verdict.
 
 FreeSWITCH records the leg's read side (what the callee sends) to a raw signed 16-bit file with
-`uuid_record <uuid> start <file>.r8|.r16 <limit_s> {RECORD_READ_ONLY=true,record_sample_rate=N}`:
-the media bug then carries the read stream only, and the file's rate is N whatever the codec
-(FreeSWITCH resamples). The file is tailed in 20 ms frames into the analyzer. When the campaign's
-amd_behavior says what to do (spec §3.3), the verdict goes to the leg as AmdDecided, the facts
-to the channel variables; then the recording stops and the file is deleted (unless kept).
+`uuid_record <uuid> start <file>.r8|.r16 <limit_s>
+{RECORD_READ_ONLY=true,record_sample_rate=N,enable_file_write_buffering=false}`: the media bug
+then carries the read stream only, the file's rate is N whatever the codec (FreeSWITCH
+resamples), and every frame reaches the file at once (by default FreeSWITCH buffers 64 KiB,
+about 4 s of 8 kHz audio, before writing). The file is tailed in 20 ms frames into the
+analyzer. When the campaign's amd_behavior says what to do (spec §3.3), the verdict goes to the
+leg as AmdDecided, the facts to the channel variables; then the recording stops and the file is
+deleted (unless kept).
 """
 
 from __future__ import annotations
@@ -82,7 +85,9 @@ def recording_path(amd_dir: Path, uuid: str, rate_hz: int) -> Path:
 
 def record_command(uuid: str, path: Path, rate_hz: int, limit_s: int) -> str:
     """uuid_record start, read side only, at `rate_hz` (LocalProtocolError for an unusable path)."""
-    variables = api_commands.channel_variable_block({"RECORD_READ_ONLY": True, "record_sample_rate": rate_hz})
+    variables = api_commands.channel_variable_block(
+        {"RECORD_READ_ONLY": True, "record_sample_rate": rate_hz, "enable_file_write_buffering": False}
+    )
     return f"{api_commands.uuid_record(uuid, 'start', str(path), limit_s)} {variables}"
 
 

@@ -56,7 +56,8 @@ def test_read_side_recording_at_the_analyzers_rates() -> None:
     assert path == Path("/var/media/amd/u-1.r16")
     assert recording_path(Path("/a"), "u-1", 8000).suffix == ".r8"
     assert record_command("u-1", path, 16000, 25) == (
-        "uuid_record u-1 start /var/media/amd/u-1.r16 25 {RECORD_READ_ONLY=true,record_sample_rate=16000}")
+        "uuid_record u-1 start /var/media/amd/u-1.r16 25 "
+        "{RECORD_READ_ONLY=true,record_sample_rate=16000,enable_file_write_buffering=false}")
 
 
 def test_the_survey_waits_longer_than_detection_can_take() -> None:
