@@ -13,6 +13,7 @@ from ivrd.config import ConfigError, load_settings
 from ivrd.esl.errors import AuthenticationFailed
 from ivrd.runtime.daemon import Daemon
 from ivrd.runtime.dialer import install_dialer
+from ivrd.runtime.sms import install_sms_sender
 from ivrd.store.cli_common import connect, require_current_schema
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
@@ -39,6 +40,7 @@ def run(args: argparse.Namespace) -> int:
         return 1
     daemon = Daemon(settings, database)
     install_dialer(daemon)
+    install_sms_sender(daemon)
     refused: list[BaseException] = []
     try:
         asyncio.run(daemon.run(handle_signals=True))
