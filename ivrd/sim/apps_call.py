@@ -79,7 +79,8 @@ async def unset(call: AppCall) -> str:
     return "_none_"
 
 
-@application("log", "info", "send_dtmf", "start_dtmf", "stop_dtmf", "ring_ready_noop")
+@application("log", "info", "send_dtmf", "start_dtmf", "stop_dtmf", "ring_ready_noop", "bind_meta_app",
+             "unbind_meta_app")
 async def no_media_effect(call: AppCall) -> str:
     return "_none_"
 

@@ -11,7 +11,7 @@ import peewee
 import pytest
 
 from ivrd.esl.codec import EslEvent
-from ivrd.sim import Callee, Scenario, executor
+from ivrd.sim import Callee, Scenario
 from ivrd.store.models import BranchingTemplate, Result, SectionTemplate, Survey, SurveyTemplate
 from tests.integration.runtime.harness import (
     SurveyBuilder,
@@ -31,20 +31,6 @@ SCENARIO = Scenario(callees=[
 ])
 
 
-@pytest.fixture
-def sim_accepts_bind_meta_app(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The simulator hangs a call up on an application it does not know; until it knows bind_meta_app
-    (a transfer's `*0` binding), a stand-in accepts it so that transfers can be exercised."""
-    if "bind_meta_app" in executor.APPS:
-        return
-
-    async def accept(call: executor.AppCall) -> str:
-        return "_none_"
-
-    monkeypatch.setitem(executor.APPS, "bind_meta_app", accept)
-
-
-@pytest.mark.usefixtures("sim_accepts_bind_meta_app")
 @pytest.mark.parametrize(("destination", "disposition"), [(BUSY, "USER_BUSY"), (TALKER, "SUCCESS")])
 def test_transfer_resumes_at_branching_zero_when_the_bridge_ends(
         database: peewee.Database, tmp_path: Path, destination: str, disposition: str) -> None:
@@ -105,7 +91,6 @@ def test_recording_ends_with_hash_or_silence_and_is_stored_with_its_duration(
     asyncio.run(main())
 
 
-@pytest.mark.usefixtures("sim_accepts_bind_meta_app")
 def test_callers_hanging_up_in_each_kind_of_section_end_their_legs_cleanly(
         database: peewee.Database, tmp_path: Path) -> None:
     async def main() -> None:
