@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+REPO = Path(__file__).resolve().parents[3]
+
 
 def _free_port() -> int:
     with socket.socket() as probe:
@@ -53,8 +55,9 @@ class Api:
 @pytest.mark.timeout(240)
 def test_the_printed_walkthrough_runs_a_campaign_to_its_end(tmp_path: Path) -> None:
     bind = f"127.0.0.1:{_free_port()}"
+    # The README's run command itself (it installs into .venv, then execs `ivrd demo`).
     demo = subprocess.Popen(
-        [sys.executable, "-m", "ivrd.cli", "demo", "--bind", bind, "--data-dir", str(tmp_path / "demo")],
+        ["bash", str(REPO / "scripts" / "run"), "--bind", bind, "--data-dir", str(tmp_path / "demo")],
         stdout=subprocess.PIPE, text=True,
     )
     try:
