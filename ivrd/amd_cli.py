@@ -114,6 +114,9 @@ def analyse(path: Path, make: Callable[[int], Detector], rate_hz: int | None) ->
     return run_detector(make(rate), samples, rate * CHUNK_MS // 1000)
 
 
+NO_LABEL = LabelRow(file="", label="unknown", beep_end_ms=None, kind="", line=0)
+
+
 def _classify(args: argparse.Namespace) -> int:
     make = detector_factory(args.baseline, parse_params(args.set))
     status = 0
@@ -124,7 +127,8 @@ def _classify(args: argparse.Namespace) -> int:
             print(f"ivrd amd: {exc}", file=sys.stderr)
             status = 2
             continue
-        first, end = decisions[0], (decisions[1] if len(decisions) > 1 else None)
+        outcome = outcome_of(NO_LABEL, decisions)
+        first, end = outcome.detection, outcome.end
         print(
             json.dumps(
                 {
@@ -132,6 +136,8 @@ def _classify(args: argparse.Namespace) -> int:
                     "result": first.result.value,
                     "cause": first.cause,
                     "decision_ms": first.decision_ms,
+                    "revised": outcome.first.result.value if outcome.revised and outcome.first else None,
+                    "revised_ms": outcome.first.decision_ms if outcome.revised and outcome.first else None,
                     "end_result": None if end is None else end.result.value,
                     "end_cause": None if end is None else end.cause,
                     "end_ms": None if end is None else end.decision_ms,

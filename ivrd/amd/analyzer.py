@@ -11,6 +11,7 @@ from ivrd.amd.params import FRAME_MS, SUPPORTED_RATES_HZ, AmdParams
 from ivrd.amd.result import AmdDecision, AmdResult, AmdStage
 from ivrd.amd.tones import Beep, ToneTracker, fax_tone
 from ivrd.amd.voice import CLICK_CREST_DB, NoiseFloor, VoiceDetector
+from ivrd.amd.watch import HumanWatch, WatchState
 
 Audio = bytes | bytearray | memoryview | npt.NDArray[np.int16]
 
@@ -23,12 +24,16 @@ class AmdAnalyzer:
     consumed. ``feed`` returns the decisions taken on that chunk, in order:
 
     1. stage DETECT: ``human``, ``machine_start``, ``fax`` or ``unknown`` (dead air, undecided);
-    2. after ``machine_start`` (when ``wait_for_end``), stage END_OF_GREETING:
+    2. after ``human`` (when ``wait_for_end`` and ``human_watch_ms`` > 0) the analyzer listens on
+       (see HumanWatch): a beep or a greeting that goes on revises the verdict with a second
+       DETECT decision, ``machine_start``; otherwise the window closes with no decision (``done``);
+    3. after ``machine_start`` (when ``wait_for_end``), stage END_OF_GREETING:
        ``machine_end_beep`` (the beep has just ended: drop the message now),
        ``machine_end_silence`` (greeting over without a beep) or ``machine_end_other``
        (end_max_wait_ms of audio passed without either).
 
-    The analyzer is done after a final decision; later audio is ignored.
+    A decision is ``final`` when no other follows it. The analyzer is done after a final
+    decision or the end of the watch; later audio is ignored.
     """
 
     def __init__(
@@ -49,8 +54,10 @@ class AmdAnalyzer:
         self._samples: npt.NDArray[np.float32] = np.zeros(0, dtype=np.float32)
         self._frame = 0
         self._speaking = False
-        self.detection: AmdDecision | None = None
+        self.detection: AmdDecision | None = None  # the latest DETECT decision
+        self.revised: AmdDecision | None = None  # the human verdict a later detection replaced
         self.end: AmdDecision | None = None
+        self._watch: HumanWatch | None = None
         self.done = False
 
     @property
@@ -60,7 +67,7 @@ class AmdAnalyzer:
 
     @property
     def decisions(self) -> list[AmdDecision]:
-        return [d for d in (self.detection, self.end) if d is not None]
+        return [d for d in (self.revised, self.detection, self.end) if d is not None]
 
     def feed(self, audio: Audio) -> list[AmdDecision]:
         if self.done:
@@ -82,6 +89,9 @@ class AmdAnalyzer:
         if self.done:
             return []
         cause = f"HANGUP-{self.elapsed_ms}"
+        if self._watch is not None:  # the human verdict stands
+            self._watch, self.done = None, True
+            return []
         if self.detection is None:
             return [self._decide_detection(Verdict(AmdResult.UNKNOWN, cause))]
         return [self._decide_end(AmdResult.MACHINE_END_OTHER, cause)]
@@ -116,6 +126,8 @@ class AmdAnalyzer:
         self._greeting.update(tonal or speech, speech)
         if self.detection is None:
             return self._detect(beep)
+        if self._watch is not None:
+            return self._watching(beep)
         return self._await_end(beep)
 
     def _detect(self, beep: Beep | None) -> list[AmdDecision]:
@@ -127,6 +139,21 @@ class AmdAnalyzer:
             return [start, *self._await_end(beep)] if self.wait_for_end else [start]
         verdict = self._greeting.verdict()
         return [] if verdict is None else [self._decide_detection(verdict)]
+
+    def _watching(self, beep: Beep | None) -> list[AmdDecision]:
+        watch = self._watch
+        assert watch is not None
+        state = WatchState.MACHINE if beep is not None else watch.update(self._tones.pending)
+        if state is WatchState.WATCHING:
+            return []
+        self._watch = None
+        if state is WatchState.OVER:
+            self.done = True
+            return []
+        self.revised = self.detection
+        cause = f"BEEP-{beep.end_ms}" if beep is not None else watch.cause
+        start = self._decide_detection(Verdict(AmdResult.MACHINE_START, f"{cause}-AFTERHUMAN"))
+        return [start, *self._await_end(beep)] if beep is not None else [start]
 
     def _await_end(self, beep: Beep | None) -> list[AmdDecision]:
         if beep is not None:
@@ -142,6 +169,8 @@ class AmdAnalyzer:
 
     def _decide_detection(self, verdict: Verdict) -> AmdDecision:
         waits = verdict.result is AmdResult.MACHINE_START and self.wait_for_end
+        if verdict.result is AmdResult.HUMAN and self.wait_for_end and self.params.human_watch_ms:
+            waits, self._watch = True, HumanWatch(self.params, self._greeting)
         self.detection = AmdDecision(
             AmdStage.DETECT, verdict.result, verdict.cause, self.elapsed_ms, final=not waits
         )

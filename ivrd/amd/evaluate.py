@@ -9,7 +9,7 @@ from typing import Protocol
 import numpy as np
 import numpy.typing as npt
 
-from ivrd.amd.result import AmdDecision, AmdResult
+from ivrd.amd.result import AmdDecision, AmdResult, AmdStage
 
 LABEL_CLASSES = {
     "human": "human",
@@ -49,9 +49,17 @@ class LabelRow:
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
+    """One file's decisions: the final detection, the end of greeting, the first verdict."""
+
     row: LabelRow
     detection: AmdDecision
     end: AmdDecision | None
+    first: AmdDecision | None = None
+
+    @property
+    def revised(self) -> bool:
+        """A human verdict was replaced by a machine after it (beep or greeting going on)."""
+        return self.first is not None and self.first is not self.detection
 
     @property
     def predicted(self) -> str:
@@ -80,7 +88,9 @@ def run_detector(detector: Detector, samples: npt.NDArray[np.int16], chunk_sampl
 
 
 def outcome_of(row: LabelRow, decisions: Sequence[AmdDecision]) -> Outcome:
-    return Outcome(row, decisions[0], decisions[1] if len(decisions) > 1 else None)
+    detections = [d for d in decisions if d.stage is AmdStage.DETECT]
+    end = next((d for d in decisions if d.stage is AmdStage.END_OF_GREETING), None)
+    return Outcome(row, detections[-1], end, detections[0])
 
 
 def _stats(values: Sequence[float]) -> dict[str, float | None]:
@@ -126,6 +136,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
     in_time = [e for e in errors if BEEP_EARLY_MS <= e <= BEEP_LATE_MS]
     machines_with_beep = [o for o in with_beep if o.predicted == "machine"]
     false_beeps = [o.row.file for o in outcomes if o.row.beep_end_ms is None and o.beep_reported]
+    revised = [o for o in outcomes if o.revised]
     return {
         "files": total,
         "accuracy": correct / total if total else None,
@@ -134,6 +145,13 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
         ),
         "per_class": per_class,
         "human_silence_to_decision_ms": _stats(reactions),
+        "revised_after_human": {
+            "machines": sum(o.row.expected == "machine" for o in revised),
+            "others": sum(o.row.expected != "machine" for o in revised),
+            "first_verdict_accuracy": (
+                sum(_first_class(o) == o.row.expected for o in outcomes) / total if total else None
+            ),
+        },
         "decision_ms": timing,
         "beeps": {
             "n": len(with_beep),
@@ -157,6 +175,11 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
             if o.predicted != o.row.expected
         ],
     }
+
+
+def _first_class(outcome: Outcome) -> str:
+    first = outcome.first or outcome.detection
+    return "machine" if first.result.is_machine else first.result.value
 
 
 def per_kind_accuracy(outcomes: Sequence[Outcome]) -> dict[str, tuple[int, int]]:

@@ -59,6 +59,10 @@ class AmdParams:
     long_greeting_ms: int = 2600
     speech_margin_db: float = 9.0
     noise_window_ms: int = 2000
+    # after a human verdict
+    human_watch_ms: int = 3000
+    watch_resume_ms: int = 600
+    watch_voice_ms: int = 1500
     # end of a machine's greeting (voicemail drop)
     end_silence_ms: int = 1600
     end_max_wait_ms: int = 20000

@@ -23,8 +23,10 @@ class AmdAction(enum.StrEnum):
 class AmdPlan:
     """What to do with the call, and when.
 
-    ``wait_for_end_of_greeting``: the action is for a machine and must wait for the analyzer's
-    END_OF_GREETING decision (beep or end of greeting), so the message is recorded whole.
+    ``wait_for_end_of_greeting``: the action must wait for the analyzer's next decision: for a
+    machine its END_OF_GREETING decision (beep or end of greeting), so the message is recorded
+    whole; for a person under VOICEMAIL ONLY the end of the watch after the verdict (a beep may
+    yet reveal a machine, and the person hears nothing either way).
     ``amd_status`` / ``cdr_amd_status`` are Newfies' values for the call record.
     """
 
@@ -41,17 +43,19 @@ def plan_call(decision: AmdDecision, amd_behavior: int, voicemail: bool) -> AmdP
     machines and fax are hung up on (the retry policy counts them as failed attempts). 3
     VOICEMAIL ONLY: machines get the voicemail message once their greeting is over; people are
     hung up on. Unknown (dead air) counts as a person, as Newfies reads a missing amd_status.
+    A person's verdict that may yet be revised (not ``final``) starts the survey at once; a
+    revision to a machine then gets the machine's plan (the runtime hangs up under HUMAN ONLY).
     """
     if amd_behavior not in AMD_BEHAVIORS:
         raise ValueError(f"amd_behavior: expected one of {AMD_BEHAVIORS}, got {amd_behavior!r}")
     machine = decision.result.is_machine
-    before_end = machine and decision.stage is AmdStage.DETECT and not decision.final
+    before_end = decision.stage is AmdStage.DETECT and not decision.final
     if decision.result is AmdResult.FAX:
         action, waits = AmdAction.HANG_UP, False
     elif not voicemail:
         action, waits = AmdAction.RUN_SURVEY, False
     elif amd_behavior == AMD_ALWAYS:
-        action, waits = AmdAction.RUN_SURVEY, before_end
+        action, waits = AmdAction.RUN_SURVEY, before_end and machine
     elif amd_behavior == AMD_HUMAN_ONLY:
         action, waits = (AmdAction.HANG_UP if machine else AmdAction.RUN_SURVEY), False
     else:

@@ -51,6 +51,10 @@ def format_report(columns: dict[str, dict[str, Any]], kinds: dict[str, dict[str,
         row("drop - beep end p90 ms", [_ms(b["drop_minus_beep_end_ms"]["p90"]) for b in beeps])
         row("drop - beep end max ms", [_ms(b["drop_minus_beep_end_ms"]["max"]) for b in beeps])
     row("beeps reported on no-beep files", [str(len(b["false_beeps"])) for b in beeps])
+    revised = [c["revised_after_human"] for c in columns.values()]
+    row("human verdicts revised: machines", [str(r["machines"]) for r in revised])
+    row("human verdicts revised: others", [str(r["others"]) for r in revised])
+    row("accuracy of the first verdict", [_pct(r["first_verdict_accuracy"]) for r in revised])
     if any(len(k) > 1 for k in kinds.values()):
         lines.append("")
         lines.append("accuracy per kind")

@@ -97,6 +97,11 @@ class ToneTracker:
         """The run in progress (not yet followed by non-tonal frames), if any."""
         return self._run if self._run is not None and not self._after else None
 
+    @property
+    def pending(self) -> bool:
+        """A tone is in progress or waiting for the quiet that would make it a beep."""
+        return self._run is not None
+
     def update(self, frame: int, tonal: bool, peak_hz: float, level_db: float) -> Beep | None:
         run = self._run
         gap_ok = len(self._after) <= GAP_FRAMES_ALLOWED

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -181,6 +181,8 @@ class AmdCall:
                     self._decisions += analyzer.finish()
                     return
                 if loop.time() - heard_at_s >= options.stall_s:
+                    if self.facts is not None:  # acted on already: nothing more to learn
+                        return
                     log.warning("call %s: no audio in %s for %.1f s; answering-machine detection stops",
                                 self.uuid, self.path, options.stall_s)
                     self._decisions.append(self._no_audio(analyzer.elapsed_ms))
@@ -190,14 +192,28 @@ class AmdCall:
             tail.close()
 
     async def _analyse(self, analyzer: AmdAnalyzer, samples: npt.NDArray[np.int16]) -> bool:
-        """Feeds audio; True once a decision was acted on."""
+        """Feeds audio and acts on what it decides; True when there is no more to listen for.
+
+        After a person's verdict that may yet be revised the survey runs while the analyzer
+        listens on: a machine found then hangs up under HUMAN ONLY (and is only noted under
+        ALWAYS, whose survey is already playing); VOICEMAIL ONLY waits for the watch to end.
+        """
+        behavior = self.campaign.amd_behavior
         for decision in analyzer.feed(samples):
             self._decisions.append(decision)
-            plan = plan_call(decision, self.campaign.amd_behavior, voicemail=True)
-            if not plan.wait_for_end_of_greeting:
+            plan = plan_call(decision, behavior, voicemail=True)
+            if plan.wait_for_end_of_greeting:
+                continue
+            if self.facts is None:
                 await self._act(plan)
+            else:
+                await self._revise(plan)
+            if plan.action is not AmdAction.RUN_SURVEY:
                 return True
-        return False
+        if analyzer.done and self.facts is None and self._decisions:  # the watch ended: the verdict stands
+            await self._act(replace(plan_call(self._decisions[-1], behavior, voicemail=True),
+                                    wait_for_end_of_greeting=False))
+        return analyzer.done
 
     def _no_audio(self, elapsed_ms: int) -> AmdDecision:
         detection = next((d for d in self._decisions if d.stage is AmdStage.DETECT), None)
@@ -232,6 +248,16 @@ class AmdCall:
         else:  # the variables must be on the channel before it hangs up (the retry policy reads them)
             await self._set_variables(facts)
             self._legs.feed_input(self.uuid, decided)
+
+    async def _revise(self, plan: AmdPlan) -> None:
+        """A person's verdict turned out a machine after the survey began."""
+        facts = self.facts = facts_of(self._decisions, self._offset_ms, plan.action.value)
+        log.info("call %s: answering-machine detection revised: %s (%s) at %d ms: %s", self.uuid,
+                 facts.result.value, facts.cause, facts.decision_ms, plan.action.value)
+        self._legs.note_amd(self.uuid, facts)
+        await self._set_variables(facts)
+        if plan.action is AmdAction.HANG_UP:
+            self._legs.feed_input(self.uuid, AmdDecided(verdict_word(facts.result), run_survey=False))
 
     async def _set_variables(self, facts: AmdFacts) -> None:
         try:

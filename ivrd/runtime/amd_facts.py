@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ivrd.amd import AmdDecision, AmdResult, cdr_amd_status, newfies_amd_status
+from ivrd.amd import AmdDecision, AmdResult, AmdStage, cdr_amd_status, newfies_amd_status
 
 # Channel variables (all set with uuid_setvar when the call is acted on).
 STATUS_VARIABLE = "ivrd_amd_status"  # person | machine (what the dialer's retry policy reads)
@@ -58,10 +58,12 @@ class AmdFacts:
 
 
 def facts_of(decisions: list[AmdDecision], offset_ms: int, action: str = "") -> AmdFacts:
-    """Facts from the analyzer's decisions (detection first, then the end of greeting if any)."""
+    """Facts from the analyzer's decisions (detections, then the end of greeting if any); the
+    decision time is the last detection's (a person's verdict revised to a machine: the revision)."""
     if not decisions:
         raise ValueError("decisions: at least one analyzer decision is needed")
-    detection, last = decisions[0], decisions[-1]
+    detection = [d for d in decisions if d.stage is AmdStage.DETECT or d is decisions[0]][-1]
+    last = decisions[-1]
     cause = "/".join(d.cause for d in decisions)[:CAUSE_MAX_CHARS]
     beep_end_ms = next((d.beep_end_ms for d in decisions if d.beep_end_ms is not None), None)
     return AmdFacts(

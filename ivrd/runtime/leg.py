@@ -15,7 +15,7 @@ import uuid as uuid_module
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from ivrd.esl import commands
+from ivrd.esl import api_commands, commands
 from ivrd.esl.codec import EslEvent
 from ivrd.esl.errors import CommandFailed, ConnectionLost
 from ivrd.esl.events import EventName
@@ -232,6 +232,8 @@ class Leg:
             handle = self._timers.pop(action.token, None)
             if handle is not None:
                 handle.cancel()
+        elif isinstance(action, Hangup) and action.at_once:
+            await self._send(commands.api(api_commands.uuid_kill(self.uuid, action.cause)), None)
         elif isinstance(action, Hangup):
             await self._send(commands.sendmsg_hangup(self.uuid, action.cause), None)
         elif isinstance(action, Finished):

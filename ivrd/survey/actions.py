@@ -131,8 +131,12 @@ class MarkCompleted:
 
 @dataclass(frozen=True)
 class Hangup:
+    """End the call once the channel's queued applications are done, or `at_once` (cutting a
+    prompt or digit collection short)."""
+
     cause: str = NORMAL_CLEARING
     reason: str = ""
+    at_once: bool = False
 
 
 @dataclass(frozen=True)

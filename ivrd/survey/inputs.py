@@ -77,8 +77,11 @@ class AmdDecided:
 
     `run_survey`: run the survey on this leg; otherwise `voicemail_audio_path` (when set) is played
     and the call hangs up, or the call just hangs up. `result` ("person", "machine", "notsure")
-    is informational. Only acted on while the machine waits for it (Started with
-    `CallContext.wait_for_amd`, before its wait timer fired); otherwise ignored.
+    is informational. Acted on while the machine waits for it (Started with
+    `CallContext.wait_for_amd`, before its wait timer fired). Once the survey runs (a person was
+    detected, or the wait ran out), a verdict with `run_survey` false ends the call from a prompt,
+    a digit collection or a recording (detection revised its verdict: a machine after all);
+    otherwise it is ignored.
     """
 
     result: str

@@ -268,6 +268,15 @@ class SurveyMachine:
             self._advance(EndCall(f"answering machine detection: {event.result}"), out)
         return out
 
+    def _on_amd_late(self, event: AmdDecided) -> list[SurveyAction]:
+        """A verdict while the survey runs (a person after all a machine, or a late one)."""
+        if event.run_survey:
+            return []
+        reason = f"answering machine detection: {event.result} after the survey began"
+        out: list[SurveyAction] = [Hangup(reason=reason, at_once=True)]
+        self._finish(reason, out)
+        return out
+
     def _on_amd_wait_over(self, _event: Any) -> list[SurveyAction]:
         self._timer_token = None
         out: list[SurveyAction] = []
@@ -365,21 +374,21 @@ amd, amd_over = SurveyMachine._on_amd_decided, SurveyMachine._on_amd_wait_over
 vm_done, played = SurveyMachine._on_voicemail_played, SurveyMachine._on_prompt_done
 digits, no_digits = SurveyMachine._on_digits, SurveyMachine._on_collect_failed
 reprompt, recorded = SurveyMachine._on_reprompt, SurveyMachine._on_recorded
-no_record = SurveyMachine._on_record_failed
+no_record, late = SurveyMachine._on_record_failed, SurveyMachine._on_amd_late
 
 # Columns follow INPUT_TYPES: Started, PromptFinished, DigitsCollected, TimerFired, RecordingFinished,
 # BridgeEnded, ConferenceLeft, ActionFailed, AmdDecided, HungUp.  `_` = explicitly ignored.
 _GRID: dict[State, tuple[Handler, ...]] = {
-    S.IDLE:              (start, _,        _,      _,        _,        _,      _,      _,         _,   gone),
-    S.AWAITING_AMD:      (_,     _,        _,      amd_over, _,        _,      _,      _,         amd, gone),
-    S.PLAYING_VOICEMAIL: (_,     vm_done,  _,      _,        _,        _,      _,      vm_done,   _,   gone),
-    S.PLAYING_PROMPT:    (_,     played,   _,      _,        _,        _,      _,      played,    _,   gone),
-    S.COLLECTING:        (_,     _,        digits, _,        _,        _,      _,      no_digits, _,   gone),
-    S.PLAYING_INVALID:   (_,     reprompt, _,      _,        _,        _,      _,      reprompt,  _,   gone),
-    S.RECORDING:         (_,     _,        _,      _,        recorded, _,      _,      no_record, _,   gone),
-    S.TRANSFERRING:      (_,     _,        _,      _,        _,        resume, _,      resume,    _,   gone),
-    S.CONFERENCING:      (_,     _,        _,      _,        _,        _,      resume, resume,    _,   gone),
-    S.FINISHED:          (_,     _,        _,      _,        _,        _,      _,      _,         _,   _),
+    S.IDLE:              (start, _,        _,      _,        _,        _,      _,      _,         _,    gone),
+    S.AWAITING_AMD:      (_,     _,        _,      amd_over, _,        _,      _,      _,         amd,  gone),
+    S.PLAYING_VOICEMAIL: (_,     vm_done,  _,      _,        _,        _,      _,      vm_done,   _,    gone),
+    S.PLAYING_PROMPT:    (_,     played,   _,      _,        _,        _,      _,      played,    late, gone),
+    S.COLLECTING:        (_,     _,        digits, _,        _,        _,      _,      no_digits, late, gone),
+    S.PLAYING_INVALID:   (_,     reprompt, _,      _,        _,        _,      _,      reprompt,  late, gone),
+    S.RECORDING:         (_,     _,        _,      _,        recorded, _,      _,      no_record, late, gone),
+    S.TRANSFERRING:      (_,     _,        _,      _,        _,        resume, _,      resume,    _,    gone),
+    S.CONFERENCING:      (_,     _,        _,      _,        _,        _,      resume, resume,    _,    gone),
+    S.FINISHED:          (_,     _,        _,      _,        _,        _,      _,      _,         _,    _),
 }  # fmt: skip
 
 TRANSITIONS: dict[tuple[State, type], Handler] = {
@@ -388,4 +397,5 @@ TRANSITIONS: dict[tuple[State, type], Handler] = {
     for input_type, handler in zip(INPUT_TYPES, row, strict=True)
 }
 
-del start, gone, resume, amd, amd_over, vm_done, played, digits, no_digits, reprompt, recorded, no_record
+del start, gone, resume, amd, amd_over, vm_done, played, digits, no_digits, reprompt, recorded
+del no_record, late

@@ -28,13 +28,17 @@ class Greeting:
 
 
 def greetings() -> dict[str, Greeting]:
-    """A person's "hello?", voicemail greetings with and without a beep, dead air and a fax machine."""
+    """A person's "hello?", voicemail greetings with and without a beep, a short one taken for a
+    person until its beep, dead air and a fax machine."""
     return {
         "human": Greeting("human", pcm(silence(0.3), speech(0.5, seed=2), silence(6.0)), speech_end_ms=800),
         "beep": Greeting("beep", pcm(silence(0.2), speech(3.5, seed=4), silence(0.4), tone(1000, 0.5),
                                      silence(6.0)), speech_end_ms=3700, beep_end_ms=4600),
         "nobeep": Greeting("nobeep", pcm(silence(0.2), speech(3.5, seed=5), silence(8.0)),
                            speech_end_ms=3700),
+        # "Please leave a message." and a pause long enough to pass for a person, then the beep
+        "short": Greeting("short", pcm(silence(0.3), speech(0.6, seed=7), silence(0.9), tone(1000, 0.5),
+                                       silence(6.0)), speech_end_ms=900, beep_end_ms=2300),
         "dead": Greeting("dead", pcm(silence(9.0))),
         "fax": Greeting("fax", pcm(*([tone(1100, 0.5), silence(3.0)] * 3))),
     }

@@ -1,7 +1,8 @@
 """Answering-machine detection end to end: originated campaign calls against the simulator, per amd_behavior.
 
-Each behaviour's campaign calls five callees at once (a person, a voicemail greeting with a beep and
-one without, dead air, a fax machine), the way the dialer does (expect_leg, then bgapi originate
+Each behaviour's campaign calls six callees at once (a person, a voicemail greeting with a beep and
+one without, a short greeting whose pause passes for a person's until the beep, dead air, a fax
+machine), the way the dialer does (expect_leg, then bgapi originate
 &park()). The simulator streams each greeting in real time into the recording ivrd asks for; the
 test checks what each call did and when (from the simulator's event timestamps), the channel
 variables its hangup carries, its LegOutcome and the amd_* columns of its call record.
@@ -31,22 +32,27 @@ from ivrd.store.models import CallRecord, CallRequest, Campaign, Gateway
 from tests.integration.amd_runtime.greetings import Greeting, greetings
 from tests.integration.runtime.harness import WAIT_S, Harness, SurveyBuilder, running
 
-KINDS = ("human", "beep", "nobeep", "dead", "fax")
+KINDS = ("human", "beep", "nobeep", "short", "dead", "fax")
 EVENTS = ("CHANNEL_EXECUTE", "PLAYBACK_START")
 SURVEY_START_MAX_MS = 300  # a person hears the survey this soon after the verdict
 
-# behaviour -> kind -> (what the call does, the result on its record)
+# behaviour -> kind -> (what the call does, the result on its record). "short" is taken for a
+# person first: ALWAYS has started its survey by the beep ("survey early"), HUMAN ONLY hangs up on
+# the beep mid-survey ("revised"), VOICEMAIL ONLY waits out the watch and so hears the beep.
 EXPECTED: dict[int, dict[str, tuple[str, AmdResult]]] = {
     1: {"human": ("survey", AmdResult.HUMAN), "beep": ("survey", AmdResult.MACHINE_END_BEEP),
-        "nobeep": ("survey", AmdResult.MACHINE_END_SILENCE), "dead": ("survey", AmdResult.UNKNOWN),
-        "fax": ("hangup", AmdResult.FAX)},
+        "nobeep": ("survey", AmdResult.MACHINE_END_SILENCE),
+        "short": ("survey early", AmdResult.MACHINE_END_BEEP),
+        "dead": ("survey", AmdResult.UNKNOWN), "fax": ("hangup", AmdResult.FAX)},
     2: {"human": ("survey", AmdResult.HUMAN), "beep": ("hangup", AmdResult.MACHINE_START),
-        "nobeep": ("hangup", AmdResult.MACHINE_START), "dead": ("survey", AmdResult.UNKNOWN),
-        "fax": ("hangup", AmdResult.FAX)},
+        "nobeep": ("hangup", AmdResult.MACHINE_START), "short": ("revised", AmdResult.MACHINE_START),
+        "dead": ("survey", AmdResult.UNKNOWN), "fax": ("hangup", AmdResult.FAX)},
     3: {"human": ("hangup", AmdResult.HUMAN), "beep": ("voicemail", AmdResult.MACHINE_END_BEEP),
-        "nobeep": ("voicemail", AmdResult.MACHINE_END_SILENCE), "dead": ("hangup", AmdResult.UNKNOWN),
-        "fax": ("hangup", AmdResult.FAX)},
+        "nobeep": ("voicemail", AmdResult.MACHINE_END_SILENCE),
+        "short": ("voicemail", AmdResult.MACHINE_END_BEEP),
+        "dead": ("hangup", AmdResult.UNKNOWN), "fax": ("hangup", AmdResult.FAX)},
 }
+REVISION_MAX_MS = 700  # a person's verdict revised by a beep: the call ends this soon after the beep
 CDR_STATUS = {AmdResult.HUMAN: 1, AmdResult.UNKNOWN: 3}  # everything else is a machine (2)
 
 
@@ -87,9 +93,9 @@ def _scenario(folder: Path) -> Scenario:
 
 
 async def _place_calls(h: Harness) -> tuple[list[Call], str, str]:
-    """The three campaigns (amd_behavior 1, 2, 3) and their fifteen calls, all ringing at once."""
+    """The three campaigns (amd_behavior 1, 2, 3) and their eighteen calls, all ringing at once."""
     b = SurveyBuilder(h.media_root)
-    welcome = b.play("Welcome", completed=True)
+    welcome = b.play("Welcome", completed=True, audiofile=b.audio("welcome", duration_ms=3000))
     voicemail = b.audio("voicemail", duration_ms=1500)
     gateway = Gateway.create(name="gw", gateways="sofia/gateway/gw/")
     survey_audio = str(h.media_root / welcome.audiofile.audio_file)
@@ -153,13 +159,20 @@ def _check_call(call: Call, survey_audio: str, voicemail_audio: str) -> None:
     survey_starts = call.times_ms("CHANNEL_EXECUTE", "playback", survey_audio)
     message_starts = call.times_ms("PLAYBACK_START", data=voicemail_audio)
     hangup_ms = call.times_ms("CHANNEL_HANGUP_COMPLETE")[0]
-    if action == "survey":
+    if action in ("survey", "survey early"):
         assert survey_starts and not message_starts, where
         assert call.outcome.completed, where
         if result in (AmdResult.HUMAN, AmdResult.UNKNOWN):
             assert survey_starts[0] - facts.decision_ms <= SURVEY_START_MAX_MS, where
         if call.greeting.beep_end_ms is not None:
-            assert survey_starts[0] >= call.greeting.beep_end_ms, where
+            early = survey_starts[0] < call.greeting.beep_end_ms
+            assert early == (action == "survey early"), where
+    elif action == "revised":
+        assert call.greeting.beep_end_ms is not None and survey_starts, where
+        assert survey_starts[0] < call.greeting.beep_end_ms < hangup_ms, where
+        assert hangup_ms <= call.greeting.beep_end_ms + REVISION_MAX_MS, where
+        assert "after the survey began" in call.outcome.reason, where
+        assert facts.cause.startswith("HUMAN-") and "AFTERHUMAN" in facts.cause, where
     elif action == "voicemail":
         assert message_starts and not survey_starts, where
         assert call.outcome.reason == "voicemail message left", where

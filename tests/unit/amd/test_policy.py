@@ -18,6 +18,7 @@ from ivrd.amd import plan_call as plan
 HUMAN = AmdDecision(AmdStage.DETECT, AmdResult.HUMAN, "HUMAN-400-400", 1300, final=True)
 MACHINE = AmdDecision(AmdStage.DETECT, AmdResult.MACHINE_START, "LONGGREETING-2600-2600", 3500, final=False)
 BEEP = AmdDecision(AmdStage.END_OF_GREETING, AmdResult.MACHINE_END_BEEP, "BEEP-1000HZ-400", 9200, True, 9020)
+WATCHED = AmdDecision(AmdStage.DETECT, AmdResult.HUMAN, "HUMAN-400-400", 1300, final=False)
 FAX = AmdDecision(AmdStage.DETECT, AmdResult.FAX, "FAX-CED-2500", 2500, final=True)
 DEAD = AmdDecision(AmdStage.DETECT, AmdResult.UNKNOWN, "INITIALSILENCE-5000-2500", 5000, final=True)
 
@@ -34,6 +35,9 @@ DEAD = AmdDecision(AmdStage.DETECT, AmdResult.UNKNOWN, "INITIALSILENCE-5000-2500
         (HUMAN, AMD_VOICEMAIL_ONLY, AmdAction.HANG_UP, False),
         (MACHINE, AMD_VOICEMAIL_ONLY, AmdAction.PLAY_VOICEMAIL, True),
         (BEEP, AMD_VOICEMAIL_ONLY, AmdAction.PLAY_VOICEMAIL, False),
+        (WATCHED, AMD_ALWAYS, AmdAction.RUN_SURVEY, False),
+        (WATCHED, AMD_HUMAN_ONLY, AmdAction.RUN_SURVEY, False),
+        (WATCHED, AMD_VOICEMAIL_ONLY, AmdAction.HANG_UP, True),
         (FAX, AMD_ALWAYS, AmdAction.HANG_UP, False),
         (FAX, AMD_VOICEMAIL_ONLY, AmdAction.HANG_UP, False),
     ],

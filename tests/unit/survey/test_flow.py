@@ -179,7 +179,16 @@ def test_no_verdict_in_time_runs_the_survey():
     assert caller.send(TimerFired("t0")) == []
     [play] = caller.send(TimerFired("t1"))
     assert isinstance(play, Play)
-    assert caller.send(AmdDecided("machine", run_survey=False)) == []
+    assert caller.send(AmdDecided("person")) == []
+
+
+def test_machine_found_after_the_survey_began_ends_the_call():
+    caller = amd_caller()
+    caller.send(AmdDecided("person"))
+    assert caller.machine.state is State.PLAYING_PROMPT
+    actions = caller.send(AmdDecided("machine", run_survey=False))
+    assert [type(action) for action in actions] == [Hangup, Finished]
+    assert caller.machine.finished
 
 
 def test_hang_up_while_waiting_for_amd_cancels_the_timer():

@@ -77,7 +77,7 @@ def make_input(input_type, caller: Caller):
         BridgeEnded: lambda: BridgeEnded(token, "NORMAL_CLEARING", True),
         ConferenceLeft: lambda: ConferenceLeft(token),
         ActionFailed: lambda: ActionFailed(token, "FILE NOT FOUND"),
-        AmdDecided: lambda: AmdDecided("person"),
+        AmdDecided: lambda: AmdDecided("machine", run_survey=False),
         HungUp: lambda: HungUp("NORMAL_CLEARING"),
     }[input_type]()
 
@@ -87,12 +87,12 @@ def make_input(input_type, caller: Caller):
 # ActionFailed, AmdDecided, HungUp
 EXPECTED = {
     S: (P, None, None, None, None, None, None, None, None, F),
-    A: (None, None, None, P, None, None, None, None, P, F),
+    A: (None, None, None, P, None, None, None, None, F, F),
     V: (None, F, None, None, None, None, None, F, None, F),
-    P: (None, C, None, None, None, None, None, C, None, F),
-    C: (None, None, P, None, None, None, None, N, None, F),
-    N: (None, C, None, None, None, None, None, C, None, F),
-    R: (None, None, None, None, T, None, None, T, None, F),
+    P: (None, C, None, None, None, None, None, C, F, F),
+    C: (None, None, P, None, None, None, None, N, F, F),
+    N: (None, C, None, None, None, None, None, C, F, F),
+    R: (None, None, None, None, T, None, None, T, F, F),
     T: (None, None, None, None, None, P, None, P, None, F),
     K: (None, None, None, None, None, None, P, P, None, F),
     F: (None,) * 10,

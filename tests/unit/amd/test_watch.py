@@ -1,0 +1,70 @@
+"""The watch after a human verdict: a beep or a greeting going on revise it, a person waiting does not."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ivrd.amd import AmdAnalyzer, AmdDecision, AmdParams, AmdResult, AmdStage
+from tests.unit.amd.signals import RATE, pcm, silence, speech, tone
+
+
+def stream(samples: np.ndarray, analyzer: AmdAnalyzer) -> list[AmdDecision]:
+    """Feeds 20 ms frames until the analyzer is done, as the runtime does."""
+    decisions: list[AmdDecision] = []
+    for start in range(0, samples.size, RATE // 50):
+        decisions += analyzer.feed(samples[start : start + RATE // 50])
+        if analyzer.done:
+            break
+    return decisions + analyzer.finish()
+
+
+def test_a_short_greeting_taken_for_a_person_is_a_machine_once_its_beep_sounds() -> None:
+    samples = pcm(silence(0.3), speech(0.6, seed=7), silence(0.9), tone(1000, 0.5), silence(3.0))
+    analyzer = AmdAnalyzer(RATE)
+    human, start, end = stream(samples, analyzer)
+    assert human.result is AmdResult.HUMAN and not human.final
+    assert human.decision_ms < 1500  # the person's verdict is not delayed by the watch
+    assert (start.stage, start.result) == (AmdStage.DETECT, AmdResult.MACHINE_START)
+    assert start.cause.endswith("-AFTERHUMAN") and not start.final
+    assert (end.result, end.final) == (AmdResult.MACHINE_END_BEEP, True)
+    assert end.beep_end_ms is not None and abs(end.beep_end_ms - 2300) <= 50
+    assert 0 <= end.decision_ms - 2300 <= 300
+    assert analyzer.revised is human and analyzer.detection is start
+
+
+def test_a_person_who_waits_keeps_the_verdict_and_the_watch_ends_in_time() -> None:
+    analyzer = AmdAnalyzer(RATE)
+    [human] = stream(pcm(silence(0.3), speech(0.5, seed=2), silence(6.0)), analyzer)
+    assert human.result is AmdResult.HUMAN and not human.final
+    assert analyzer.done and analyzer.revised is None
+    assert analyzer.elapsed_ms == human.decision_ms + AmdParams().human_watch_ms
+
+
+def test_a_person_saying_hello_again_is_not_revised() -> None:
+    samples = pcm(silence(0.3), speech(0.5, seed=2), silence(1.6), speech(0.9, seed=3), silence(4.0))
+    decisions = stream(samples, AmdAnalyzer(RATE))
+    assert [d.result for d in decisions] == [AmdResult.HUMAN]
+
+
+def test_a_greeting_that_goes_on_after_a_pause_is_a_machine() -> None:
+    samples = pcm(silence(0.3), speech(0.5, seed=2), silence(0.5), speech(4.0, seed=4), silence(3.0))
+    decisions = stream(samples, AmdAnalyzer(RATE))
+    assert [d.result for d in decisions][:2] == [AmdResult.HUMAN, AmdResult.MACHINE_START]
+    assert decisions[1].cause.startswith("RESUMED-")
+    assert decisions[-1].stage is AmdStage.END_OF_GREETING and decisions[-1].final
+
+
+def test_the_watch_is_off_without_wait_for_end_or_with_a_zero_window() -> None:
+    samples = pcm(silence(0.3), speech(0.6, seed=7), silence(0.9), tone(1000, 0.5), silence(3.0))
+    for analyzer in (AmdAnalyzer(RATE, wait_for_end=False), AmdAnalyzer(RATE, AmdParams(human_watch_ms=0))):
+        [human] = stream(samples, analyzer)
+        assert human.result is AmdResult.HUMAN and human.final
+        assert analyzer.elapsed_ms == human.decision_ms
+
+
+def test_a_hangup_during_the_watch_settles_nothing_new() -> None:
+    analyzer = AmdAnalyzer(RATE)
+    [human] = analyzer.feed(pcm(silence(0.3), speech(0.5, seed=2), silence(1.0)))
+    assert human.result is AmdResult.HUMAN and not analyzer.done
+    assert analyzer.finish() == [] and analyzer.done
+    assert analyzer.decisions == [human]
