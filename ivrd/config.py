@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from ivrd.amd.params import AmdParams
+
 DEFAULT_CONFIG_PATH = Path("/etc/ivrd/ivrd.toml")
 # The placeholder shipped in fs_conf/vars_ivrd.xml and deploy/ivrd.env.example.
 PLACEHOLDER_ESL_PASSWORD = "change-me-ivrd-esl-password"
@@ -72,6 +74,7 @@ class Settings:
     api: ApiSettings = field(default_factory=ApiSettings)
     media: MediaSettings = field(default_factory=MediaSettings)
     dialer: DialerSettings = field(default_factory=DialerSettings)
+    amd: AmdParams = field(default_factory=AmdParams)  # [amd]: any ivrd.amd.AmdParams field
 
     @property
     def media_root(self) -> Path:
@@ -151,6 +154,15 @@ def _apply(settings: Settings, section: str, values: Mapping[str, Any], problems
     return replace(settings, **{section: replace(getattr(settings, section), **changes)})
 
 
+def _apply_amd(settings: Settings, values: dict[str, Any], problems: list[str]) -> Settings:
+    """[amd]: the answering-machine detector's parameters (names as in ivrd.amd.AmdParams)."""
+    try:
+        return replace(settings, amd=AmdParams.from_mapping(values))
+    except (TypeError, ValueError) as exc:
+        problems.append(f"amd: {exc}")
+        return settings
+
+
 def _validate(settings: Settings, problems: list[str]) -> None:
     url = settings.database.url
     if not url.startswith(("sqlite:///", "postgresql://", "postgres://", "postgresext://")):
@@ -183,6 +195,9 @@ def load_settings(
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError([f"config: {path} is not valid TOML: {exc}"]) from None
         for section, values in document.items():
+            if section == "amd" and isinstance(values, dict):
+                settings = _apply_amd(settings, values, problems)
+                continue
             if section not in _SECTIONS or not isinstance(values, dict):
                 problems.append(f"{section}: unknown section")
                 continue

@@ -35,7 +35,10 @@ class AmdParams:
     most this much voice (a "Hello?") ends as a person's after this much silence;
     ``long_greeting_ms``: this much voice is a machine (LONGGREETING); ``speech_margin_db``: how
     far over the noise floor speech must be (more on fluctuating backgrounds);
-    ``noise_window_ms``: how far back the floor looks; ``end_silence_ms``: silence after a
+    ``noise_window_ms``: how far back the floor looks; ``human_watch_ms``: how long the analyzer
+    listens on after a ``human`` verdict for a beep or a greeting that goes on (0: not at all);
+    ``watch_resume_ms`` / ``watch_voice_ms``: speech starting this soon after the verdict and
+    reaching this much voice revises it to a machine; ``end_silence_ms``: silence after a
     machine's greeting that ends it without a beep; ``end_max_wait_ms``: audio after which the
     end of greeting is given up (``machine_end_other``); ``beep_*``: length, pitch range and the
     quiet needed after a tone for it to be a beep (the drop comes ``beep_confirm_ms`` plus one

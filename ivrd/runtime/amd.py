@@ -204,7 +204,8 @@ def sweep_recordings(amd_dir: Path, older_than_s: float) -> int:
 def amd_options(daemon: Daemon) -> tuple[Path, AmdOptions]:
     media = daemon.settings.media
     media_root = Path(media.root).resolve()
-    return media_root, AmdOptions(amd_dir=media_root / media.amd_dir, keep_audio=media.keep_amd_audio)
+    return media_root, AmdOptions(amd_dir=media_root / media.amd_dir, keep_audio=media.keep_amd_audio,
+                                  params=daemon.settings.amd)
 
 
 def install_amd(daemon: Daemon, options: AmdOptions | None = None) -> AmdRunner:

@@ -55,3 +55,23 @@ def test_sounds_root_falls_back_to_the_shipped_prompts(tmp_path: Path) -> None:
     config = tmp_path / "ivrd.toml"
     config.write_text(f'[media]\nsounds_root = "{tmp_path}"\n')
     assert load_settings(config, env={}).sounds_root == tmp_path
+
+
+def test_amd_parameters_come_from_the_amd_section(tmp_path: Path) -> None:
+    config = tmp_path / "ivrd.toml"
+    config.write_text("[amd]\nafter_greeting_silence_ms = 1000\nhuman_watch_ms = 0\n")
+    settings = load_settings(config, env={})
+    assert (settings.amd.after_greeting_silence_ms, settings.amd.human_watch_ms) == (1000, 0)
+    assert settings.amd.greeting_ms == 1500  # the others keep their defaults
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [("colour = 1", "colour"), ("greeting_ms = -1", "greeting_ms"), ("greeting_ms = 'x'", "greeting_ms")],
+)
+def test_bad_amd_parameters_are_named(tmp_path: Path, body: str, named: str) -> None:
+    config = tmp_path / "ivrd.toml"
+    config.write_text(f"[amd]\n{body}\n")
+    with pytest.raises(ConfigError) as info:
+        load_settings(config, env={})
+    assert any(p.startswith("amd:") and named in p for p in info.value.problems)

@@ -7,15 +7,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import peewee
 
-from ivrd.amd import AmdResult
+from ivrd.amd import AmdParams, AmdResult
+from ivrd.config import MediaSettings, Settings
 from ivrd.runtime.amd_call import AmdCall, AmdOptions
 from ivrd.runtime.amd_campaigns import CampaignAmd
 from ivrd.runtime.amd_facts import AmdFacts
+from ivrd.runtime.daemon import Daemon
 from ivrd.survey import AmdDecided
 from tests.unit.amd.signals import pcm, silence, speech, tone
 
-HUMAN = pcm(silence(0.3), speech(0.5, seed=2), silence(3.0))
+HUMAN = pcm(silence(0.3), speech(0.5, seed=2), silence(4.0))  # the watch after the verdict included
+SHORT = pcm(silence(0.3), speech(0.6, seed=7), silence(0.9), tone(1000, 0.5), silence(3.0))
 MACHINE = pcm(silence(0.2), speech(3.5, seed=4), silence(0.4), tone(1000, 0.5), silence(3.0))
 VOICEMAIL = "/media/upload/audiofiles/vm.wav"
 
@@ -115,3 +119,38 @@ def test_the_legs_end_stops_the_listening(tmp_path: Path) -> None:
     switch.done.set()  # the callee hung up at once
     facts = detect(tmp_path, switch, behaviour=1)
     assert facts is not None and facts.result is AmdResult.UNKNOWN and facts.cause.startswith("HANGUP-")
+
+
+def test_the_daemon_detects_with_the_parameters_of_its_amd_section(tmp_path: Path) -> None:
+    amd = AmdParams(after_greeting_silence_ms=1000)
+    settings = Settings(media=MediaSettings(root=str(tmp_path)), amd=amd)
+    daemon = Daemon(settings, peewee.SqliteDatabase(":memory:"))
+    assert daemon.amd.options.params.after_greeting_silence_ms == 1000
+    assert daemon.amd.options.amd_dir == tmp_path.resolve() / "amd"
+
+
+def test_a_person_revised_to_a_machine_mid_survey_is_hung_up_under_human_only(tmp_path: Path) -> None:
+    switch = FakeSwitch(SHORT)
+    facts = detect(tmp_path, switch, behaviour=2)
+    assert facts is not None and facts.result is AmdResult.MACHINE_START
+    assert facts.cause.startswith("HUMAN-") and "AFTERHUMAN" in facts.cause and facts.decision_ms >= 2300
+    survey = f"input {AmdDecided('person', True, None)}"
+    hang_up = f"input {AmdDecided('machine', False, None)}"
+    assert inputs(switch) == [survey, hang_up]
+    machine_status = switch.log.index("uuid_setvar u-1 ivrd_amd_status machine")
+    assert switch.log.index(survey) < machine_status < switch.log.index(hang_up)
+
+
+def test_voicemail_only_hangs_up_on_a_person_once_the_watch_is_over(tmp_path: Path) -> None:
+    switch = FakeSwitch(HUMAN)
+    facts = detect(tmp_path, switch, behaviour=3)
+    assert facts is not None and facts.result is AmdResult.HUMAN and facts.action == "hang_up"
+    assert inputs(switch) == [f"input {AmdDecided('person', False, None)}"]
+
+
+def test_voicemail_only_leaves_the_message_after_the_beep_of_a_person_revised(tmp_path: Path) -> None:
+    switch = FakeSwitch(SHORT)
+    facts = detect(tmp_path, switch, behaviour=3)
+    assert facts is not None and facts.result is AmdResult.MACHINE_END_BEEP
+    assert facts.beep_ms is not None and abs(facts.beep_ms - 2300) <= 60
+    assert inputs(switch) == [f"input {AmdDecided('machine', False, VOICEMAIL)}"]
