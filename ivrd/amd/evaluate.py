@@ -126,11 +126,10 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
         )
         for cls in CLASSES
     }
-    reactions = [
-        int(o.detection.cause.split("-")[1])
-        for o in humans
-        if o.predicted == "human" and o.detection.cause.startswith("HUMAN-")
-    ]
+    answered = [o.detection for o in humans if o.predicted == "human"]
+    answered = [d for d in answered if d.cause.startswith("HUMAN-")]
+    reactions = [int(d.cause.split("-")[1]) for d in answered]
+    speech_ends = [d.decision_ms - silence_ms for d, silence_ms in zip(answered, reactions, strict=True)]
     with_beep = [o for o in outcomes if o.row.beep_end_ms is not None]
     errors = [e for o in with_beep if (e := o.beep_error_ms) is not None]
     in_time = [e for e in errors if BEEP_EARLY_MS <= e <= BEEP_LATE_MS]
@@ -145,6 +144,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
         ),
         "per_class": per_class,
         "human_silence_to_decision_ms": _stats(reactions),
+        "human_speech_end_ms": _stats(speech_ends),
         "revised_after_human": {
             "machines": sum(o.row.expected == "machine" for o in revised),
             "others": sum(o.row.expected != "machine" for o in revised),
