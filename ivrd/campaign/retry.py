@@ -9,12 +9,16 @@ PENDING with ``next_attempt_at_s`` and is dialled through the pacer again, insid
 
 | outcome                                                  | retry budget (interval)    | final     |
 |----------------------------------------------------------|----------------------------|-----------|
-| a completed section was reached                          | none                       | COMPLETED |
+| a completed section was reached (*)                      | none                       | COMPLETED |
+| fax answered, AMD on                                     | none                       | FAIL      |
 | machine answered, AMD on, amd_behavior 2 (human only)    | maxretry (intervalretry)   | FAIL      |
 | machine answered, AMD on, amd_behavior 3 (voicemail)     | none (message left)        | SENT      |
 | answered, not completed (ALLOTTED_TIMEOUT included)      | completion_maxretry (...)  | SENT      |
 | not answered, cause in NO_RETRY_CAUSES                   | none                       | FAIL      |
 | not answered, any other cause                            | maxretry (intervalretry)   | FAIL      |
+
+(*) Under amd_behavior 2 a machine first taken for a person may reach a completed section before
+detection revises its verdict: the machine row wins, the message never reached a person.
 """
 
 from __future__ import annotations
@@ -109,6 +113,7 @@ class AttemptOutcome:
     answered: bool
     completed: bool = False  # a section marked completed was reached
     machine: bool = False  # AMD decided "machine" (an unsure decision counts as a person)
+    fax: bool = False  # AMD heard a fax machine (``machine`` is then true too)
 
 
 @dataclass(frozen=True)
@@ -132,12 +137,15 @@ def decide_retry(
     completion_count_attempt: int,
 ) -> RetryDecision:
     """Next step for the subscriber after an attempt that ended at ``now_s`` (POSIX seconds)."""
-    if outcome.completed:
-        return RetryDecision(SubscriberStatus.COMPLETED, RetryKind.NONE, None, completion_count_attempt)
     machine = outcome.answered and outcome.machine and policy.amd_enabled
+    if machine and outcome.fax:  # a fax line stays a fax line: calling again cannot help
+        return RetryDecision(SubscriberStatus.FAIL, RetryKind.NONE, None, completion_count_attempt)
+    human_only_machine = machine and policy.amd_behavior == AMD_HUMAN_ONLY
+    if outcome.completed and not human_only_machine:
+        return RetryDecision(SubscriberStatus.COMPLETED, RetryKind.NONE, None, completion_count_attempt)
     if machine and policy.amd_behavior == AMD_VOICEMAIL_ONLY:
         return RetryDecision(SubscriberStatus.SENT, RetryKind.NONE, None, completion_count_attempt)
-    if outcome.answered and not (machine and policy.amd_behavior == AMD_HUMAN_ONLY):
+    if outcome.answered and not human_only_machine:
         return _completion_step(now_s, policy, completion_count_attempt)
     retryable = (outcome.answered and machine) or is_retryable_cause(outcome.hangup_cause)
     used = failure_retries_used(count_attempt, completion_count_attempt)

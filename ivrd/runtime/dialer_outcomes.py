@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ivrd.amd import AmdResult
 from ivrd.campaign import AttemptOutcome, RetryDecision, RetryKind, RetryPolicy, cdr_disposition, decide_retry
 from ivrd.campaign.retry import cause_name
 from ivrd.esl.causes import HangupCause
@@ -88,7 +89,8 @@ def record_outcome(ref: AttemptRef, facts: HangupFacts, now_s: float) -> RetryDe
     status, completed, has_results = row
     answered = facts.answered or completed or has_results or status == CallRequestStatus.ANSWERED
     outcome = AttemptOutcome(hangup_cause=facts.cause, answered=answered, completed=completed,
-                             machine=facts.amd is not None and facts.amd.machine)
+                             machine=facts.amd is not None and facts.amd.machine,
+                             fax=facts.amd is not None and facts.amd.result is AmdResult.FAX)
     decision = decide_retry(now_s, outcome, ref.policy, count_attempt=int(subscriber.count_attempt),
                             completion_count_attempt=int(subscriber.completion_count_attempt))
     final = attempts.FinalAttempt(

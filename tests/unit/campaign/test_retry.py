@@ -94,6 +94,21 @@ def test_machine_under_human_only_is_a_failed_attempt():
     assert decide(outcome, policy=policy, count=2).status == SubscriberStatus.FAIL
 
 
+def test_a_machine_revised_after_a_completed_section_is_still_a_failed_attempt_under_human_only():
+    outcome = AttemptOutcome("NORMAL_CLEARING", answered=True, completed=True, machine=True)
+    human_only = RetryPolicy(maxretry=1, intervalretry_s=60, amd_enabled=True, amd_behavior=2)
+    always = RetryPolicy(maxretry=1, amd_enabled=True, amd_behavior=1)
+    assert decide(outcome, policy=human_only).retry == RetryKind.FAILURE
+    assert decide(outcome, policy=always).status == SubscriberStatus.COMPLETED
+
+
+@pytest.mark.parametrize("behavior", [1, 2, 3])
+def test_a_fax_line_is_never_called_again(behavior):
+    policy = RetryPolicy(maxretry=2, completion_maxretry=2, amd_enabled=True, amd_behavior=behavior)
+    d = decide(AttemptOutcome("NORMAL_CLEARING", answered=True, machine=True, fax=True), policy=policy)
+    assert (d.status, d.retry) == (SubscriberStatus.FAIL, RetryKind.NONE)
+
+
 def test_machine_is_ignored_when_amd_is_off_or_always_play():
     outcome = AttemptOutcome("NORMAL_CLEARING", answered=True, machine=True)
     off = RetryPolicy(maxretry=1, amd_enabled=False, amd_behavior=2)
