@@ -28,6 +28,10 @@ class Harness:
     media_root: Path
     apps: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     completions: dict[str, list[EslEvent]] = field(default_factory=dict)
+    hangups: set[str] = field(default_factory=set)  # CHANNEL_HANGUP_COMPLETE seen by the daemon
+
+    def record_hangup(self, event: EslEvent) -> None:
+        self.hangups.add(event.headers.get("Unique-ID") or "")
 
     def record_apps(self, event: EslEvent) -> None:
         """Event hook: every application the simulator completed, per channel, in order."""
@@ -55,9 +59,10 @@ class Harness:
         return await asyncio.wait_for(self.daemon.dispatcher.wait_finished(uuid), WAIT_S)
 
     async def call_ended(self, uuid: str) -> dict[str, object]:
-        """The simulator's call-log entry once the channel is gone."""
+        """The simulator's call-log entry once the channel is gone and the daemon has read its last
+        event (so every CHANNEL_EXECUTE_COMPLETE before it reached `record_apps`)."""
         async with asyncio.timeout(WAIT_S):
-            while uuid in self.sim.channels:
+            while uuid in self.sim.channels or uuid not in self.hangups:
                 await asyncio.sleep(0.01)
         return next(entry for entry in self.sim.call_log if entry["uuid"] == uuid)
 
@@ -82,6 +87,7 @@ async def running(tmp_path: Path, scenario: Scenario | None = None,
     daemon.subscribe(events)
     harness = Harness(sim, daemon, media_root)
     daemon.dispatcher.add_event_hook("CHANNEL_EXECUTE_COMPLETE", harness.record_apps)
+    daemon.dispatcher.add_event_hook("CHANNEL_HANGUP_COMPLETE", harness.record_hangup)
     task = asyncio.create_task(daemon.run())
     try:
         await asyncio.wait_for(daemon.connected.wait(), WAIT_S)
