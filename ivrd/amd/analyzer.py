@@ -123,7 +123,7 @@ class AmdAnalyzer:
         self._speaking = speech
         beep = self._tones.update(self._frame, tonal, peak_hz, level_db)
         self._frame += 1
-        self._greeting.update(tonal or speech, speech)
+        self._greeting.update(tonal or speech, speech, level_db)
         if self.detection is None:
             return self._detect(beep)
         if self._watch is not None:
@@ -143,6 +143,8 @@ class AmdAnalyzer:
     def _watching(self, beep: Beep | None) -> list[AmdDecision]:
         watch = self._watch
         assert watch is not None
+        if beep is not None and not watch.loud_enough(beep.level_db):
+            beep = None  # the echo of a tone in our own prompt, not the callee's beep
         state = WatchState.MACHINE if beep is not None else watch.update(self._tones.pending)
         if state is WatchState.WATCHING:
             return []

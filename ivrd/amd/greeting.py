@@ -29,6 +29,7 @@ class GreetingTracker:
         self.elapsed_ms = 0
         self.voiced_ms = 0  # active time in the greeting: speech and short tones (held vowels)
         self.speech_ms = 0  # speech only
+        self.speech_level_sum_db = 0.0  # the levels of the speech frames, summed
         self.run_ms = 0  # activity since the last between-words silence
         self.gap_ms = 0  # silence since the last active frame
         self.silence_ms = 0  # silence since the last word, short blips included
@@ -36,8 +37,10 @@ class GreetingTracker:
         self.in_word = False
         self.first_word_ms: int | None = None
 
-    def update(self, active: bool, speech: bool) -> None:
+    def update(self, active: bool, speech: bool, level_db: float = 0.0) -> None:
         self.elapsed_ms += FRAME_MS
+        if speech:
+            self.speech_level_sum_db += level_db
         if active:
             self._on_active(speech)
         else:
@@ -65,6 +68,11 @@ class GreetingTracker:
                 self.silence_ms += self.run_ms  # a click or noise burst inside a silence
             self.run_ms = 0
             self.in_word = False
+
+    def speech_level_db(self, since_ms: int = 0, since_sum_db: float = 0.0) -> float | None:
+        """Mean level of the speech frames (after a snapshot of speech_ms and the sum), if any."""
+        frames = (self.speech_ms - since_ms) // FRAME_MS
+        return (self.speech_level_sum_db - since_sum_db) / frames if frames > 0 else None
 
     @property
     def in_greeting(self) -> bool:

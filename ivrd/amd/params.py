@@ -38,7 +38,9 @@ class AmdParams:
     ``noise_window_ms``: how far back the floor looks; ``human_watch_ms``: how long the analyzer
     listens on after a ``human`` verdict for a beep or a greeting that goes on (0: not at all);
     ``watch_resume_ms`` / ``watch_voice_ms``: speech starting this soon after the verdict and
-    reaching this much voice revises it to a machine; ``end_silence_ms``: silence after a
+    reaching this much voice revises it to a machine; ``watch_echo_margin_db``: such speech or
+    beep must be at most this much quieter than the callee's greeting (echo of the survey's own
+    prompts is quieter); ``end_silence_ms``: silence after a
     machine's greeting that ends it without a beep; ``end_max_wait_ms``: audio after which the
     end of greeting is given up (``machine_end_other``); ``beep_*``: length, pitch range and the
     quiet needed after a tone for it to be a beep (the drop comes ``beep_confirm_ms`` plus one
@@ -66,6 +68,7 @@ class AmdParams:
     human_watch_ms: int = 3000
     watch_resume_ms: int = 600
     watch_voice_ms: int = 1500
+    watch_echo_margin_db: float = 15.0
     # end of a machine's greeting (voicemail drop)
     end_silence_ms: int = 1600
     end_max_wait_ms: int = 20000

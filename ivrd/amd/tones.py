@@ -65,6 +65,7 @@ class Beep:
     end_ms: int
     hz: float
     duration_ms: int
+    level_db: float = 0.0
 
 
 class ToneTracker:
@@ -145,7 +146,7 @@ class ToneTracker:
         duration_ms = end_ms - run.start_frame * FRAME_MS
         if not params.beep_min_ms <= duration_ms <= params.beep_max_ms:
             return None
-        return Beep(end_ms=end_ms, hz=run.hz, duration_ms=duration_ms)
+        return Beep(end_ms=end_ms, hz=run.hz, duration_ms=duration_ms, level_db=run.level_db)
 
     def _follows_other_pitch(self, run: ToneRun) -> bool:
         lookback_frames = MUSIC_LOOKBACK_MS // FRAME_MS

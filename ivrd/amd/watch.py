@@ -22,6 +22,8 @@ class HumanWatch:
     analyzer's tone tracker reports it), and speech that starts within ``watch_resume_ms`` of the
     verdict and gathers ``watch_voice_ms`` of voice before a silence of
     ``after_greeting_silence_ms``. The window is extended while such speech is being judged.
+    Both must come within ``watch_echo_margin_db`` of the level the callee spoke at: once the
+    survey plays, the line may carry a quieter echo of its prompts.
     """
 
     def __init__(self, params: AmdParams, greeting: GreetingTracker) -> None:
@@ -30,28 +32,38 @@ class HumanWatch:
         self._start_ms = greeting.elapsed_ms
         self._words_at_start = greeting.words
         self._voiced_at_start = greeting.voiced_ms
+        self._level_db = greeting.speech_level_db()
+        self._speech_at_start = (greeting.speech_ms, greeting.speech_level_sum_db)
         self._resumed = False  # speech came back within watch_resume_ms and is being judged
+        self._judged = False  # speech after the verdict was judged (too late, too short or too quiet)
         self.cause = ""
 
     @property
     def elapsed_ms(self) -> int:
         return self._greeting.elapsed_ms - self._start_ms
 
+    def loud_enough(self, level_db: float | None) -> bool:
+        """Whether a sound at `level_db` can come from the callee rather than an echo."""
+        if self._level_db is None or level_db is None:
+            return True
+        return level_db >= self._level_db - self._params.watch_echo_margin_db
+
     def update(self, tone_pending: bool) -> WatchState:
         """Checks the window after each frame; ``tone_pending``: a tone is still being judged."""
         greeting, params = self._greeting, self._params
-        if not self._resumed and greeting.words > self._words_at_start:
+        if not self._judged and not self._resumed and greeting.words > self._words_at_start:
             word_start_ms = self.elapsed_ms - greeting.run_ms
             self._resumed = word_start_ms <= params.watch_resume_ms
-            self._words_at_start = greeting.words if not self._resumed else self._words_at_start
+            self._judged = not self._resumed
         if self._resumed:
             voiced_ms = greeting.voiced_ms - self._voiced_at_start
             if voiced_ms >= params.watch_voice_ms:
-                self.cause = f"RESUMED-{voiced_ms}-{self.elapsed_ms}"
-                return WatchState.MACHINE
-            if not greeting.in_word and greeting.silence_ms >= params.after_greeting_silence_ms:
-                self._resumed = False  # a person speaking again: no longer judged
-                self._words_at_start = greeting.words
+                if self.loud_enough(greeting.speech_level_db(*self._speech_at_start)):
+                    self.cause = f"RESUMED-{voiced_ms}-{self.elapsed_ms}"
+                    return WatchState.MACHINE
+                self._resumed, self._judged = False, True
+            elif not greeting.in_word and greeting.silence_ms >= params.after_greeting_silence_ms:
+                self._resumed, self._judged = False, True  # a person speaking again
         if self.elapsed_ms >= params.human_watch_ms and not self._resumed and not tone_pending:
             return WatchState.OVER
         return WatchState.WATCHING

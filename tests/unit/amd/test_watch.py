@@ -68,3 +68,16 @@ def test_a_hangup_during_the_watch_settles_nothing_new() -> None:
     assert human.result is AmdResult.HUMAN and not analyzer.done
     assert analyzer.finish() == [] and analyzer.done
     assert analyzer.decisions == [human]
+
+
+# "Hello?" at -18 dBFS, then the survey's prompt (or a tone in it) echoed back 18-22 dB quieter
+HELLO = (silence(0.3), speech(0.5, seed=2))
+ECHOED_PROMPT = pcm(*HELLO, silence(0.5), speech(3.0, seed=9, dbfs=-36.0), silence(3.0))
+ECHOED_TONE = pcm(*HELLO, silence(1.0), tone(1000, 0.5, dbfs=-40.0), silence(3.0))
+
+
+def test_a_quiet_echo_of_the_survey_prompt_does_not_revise_a_person() -> None:
+    for samples in (ECHOED_PROMPT, ECHOED_TONE):
+        assert [d.result for d in stream(samples, AmdAnalyzer(RATE))] == [AmdResult.HUMAN]
+        deaf = AmdAnalyzer(RATE, AmdParams(watch_echo_margin_db=100.0))  # the same sounds, no level check
+        assert [d.result for d in stream(samples, deaf)][:2] == [AmdResult.HUMAN, AmdResult.MACHINE_START]
