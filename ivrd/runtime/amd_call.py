@@ -195,8 +195,8 @@ class AmdCall:
         """Feeds audio and acts on what it decides; True when there is no more to listen for.
 
         After a person's verdict that may yet be revised the survey runs while the analyzer
-        listens on: a machine found then hangs up under HUMAN ONLY (and is only noted under
-        ALWAYS, whose survey is already playing); VOICEMAIL ONLY waits for the watch to end.
+        listens on: a machine found then hangs up under HUMAN ONLY, and under ALWAYS its survey
+        starts over once the greeting is over; VOICEMAIL ONLY waits for the watch to end.
         """
         behavior = self.campaign.amd_behavior
         for decision in analyzer.feed(samples):
@@ -256,8 +256,11 @@ class AmdCall:
                  facts.result.value, facts.cause, facts.decision_ms, plan.action.value)
         self._legs.note_amd(self.uuid, facts)
         await self._set_variables(facts)
+        word = verdict_word(facts.result)
         if plan.action is AmdAction.HANG_UP:
-            self._legs.feed_input(self.uuid, AmdDecided(verdict_word(facts.result), run_survey=False))
+            self._legs.feed_input(self.uuid, AmdDecided(word, run_survey=False))
+        elif plan.action is AmdAction.RUN_SURVEY:  # ALWAYS: the greeting is over, the message starts over
+            self._legs.feed_input(self.uuid, AmdDecided(word, run_survey=True, restart_survey=True))
 
     async def _set_variables(self, facts: AmdFacts) -> None:
         try:

@@ -46,6 +46,7 @@ from ivrd.survey import (
     SendSms,
     Started,
     StartTimer,
+    StopMedia,
     SurveyAction,
     SurveyInput,
     SurveyMachine,
@@ -232,6 +233,9 @@ class Leg:
             handle = self._timers.pop(action.token, None)
             if handle is not None:
                 handle.cancel()
+        elif isinstance(action, StopMedia):
+            await self._send(commands.api(api_commands.uuid_break(self.uuid, all_queued=True)), None)
+            self._pending.clear()  # what was cut reports back under tokens the machine no longer waits for
         elif isinstance(action, Hangup) and action.at_once:
             await self._send(commands.api(api_commands.uuid_kill(self.uuid, action.cause)), None)
         elif isinstance(action, Hangup):

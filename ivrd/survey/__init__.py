@@ -14,6 +14,7 @@ from ivrd.survey.actions import (
     SaveResult,
     SendSms,
     StartTimer,
+    StopMedia,
     SurveyAction,
     Transfer,
 )
@@ -63,6 +64,7 @@ __all__ = [
     "StartTimer",
     "Started",
     "State",
+    "StopMedia",
     "SurveyAction",
     "SurveyDefinition",
     "SurveyInput",

@@ -140,6 +140,11 @@ class Hangup:
 
 
 @dataclass(frozen=True)
+class StopMedia:
+    """Cut what the channel is playing, collecting or recording and drop its queued applications."""
+
+
+@dataclass(frozen=True)
 class Finished:
     """The machine is done; it ignores every later input."""
 
@@ -159,5 +164,6 @@ SurveyAction = (
     | SaveResult
     | MarkCompleted
     | Hangup
+    | StopMedia
     | Finished
 )

@@ -80,13 +80,15 @@ class AmdDecided:
     is informational. Acted on while the machine waits for it (Started with
     `CallContext.wait_for_amd`, before its wait timer fired). Once the survey runs (a person was
     detected, or the wait ran out), a verdict with `run_survey` false ends the call from a prompt,
-    a digit collection or a recording (detection revised its verdict: a machine after all);
-    otherwise it is ignored.
+    a digit collection or a recording (detection revised its verdict: a machine after all), and
+    one with `restart_survey` cuts the current section and runs the survey from its start (a
+    machine's greeting just ended, under ALWAYS PLAY); otherwise it is ignored.
     """
 
     result: str
     run_survey: bool = True
     voicemail_audio_path: str | None = None
+    restart_survey: bool = False
 
 
 @dataclass(frozen=True)

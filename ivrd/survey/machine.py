@@ -27,6 +27,7 @@ from ivrd.survey.actions import (
     SaveResult,
     SendSms,
     StartTimer,
+    StopMedia,
     SurveyAction,
 )
 from ivrd.survey.branching import Decision, EndCall, GoTo, Replay, after_input, after_non_input
@@ -270,10 +271,14 @@ class SurveyMachine:
 
     def _on_amd_late(self, event: AmdDecided) -> list[SurveyAction]:
         """A verdict while the survey runs (a person after all a machine, or a late one)."""
+        if event.restart_survey:
+            out: list[SurveyAction] = [StopMedia()]
+            self._start_survey(out)
+            return out
         if event.run_survey:
             return []
         reason = f"answering machine detection: {event.result} after the survey began"
-        out: list[SurveyAction] = [Hangup(reason=reason, at_once=True)]
+        out = [Hangup(reason=reason, at_once=True)]
         self._finish(reason, out)
         return out
 

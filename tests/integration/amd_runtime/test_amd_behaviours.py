@@ -37,12 +37,13 @@ EVENTS = ("CHANNEL_EXECUTE", "PLAYBACK_START")
 SURVEY_START_MAX_MS = 300  # a person hears the survey this soon after the verdict
 
 # behaviour -> kind -> (what the call does, the result on its record). "short" is taken for a
-# person first: ALWAYS has started its survey by the beep ("survey early"), HUMAN ONLY hangs up on
-# the beep mid-survey ("revised"), VOICEMAIL ONLY waits out the watch and so hears the beep.
+# person first: ALWAYS starts its survey, then over again after the beep ("survey restarted"),
+# HUMAN ONLY hangs up on the beep mid-survey ("revised"), VOICEMAIL ONLY waits out the watch and
+# so hears the beep.
 EXPECTED: dict[int, dict[str, tuple[str, AmdResult]]] = {
     1: {"human": ("survey", AmdResult.HUMAN), "beep": ("survey", AmdResult.MACHINE_END_BEEP),
         "nobeep": ("survey", AmdResult.MACHINE_END_SILENCE),
-        "short": ("survey early", AmdResult.MACHINE_END_BEEP),
+        "short": ("survey restarted", AmdResult.MACHINE_END_BEEP),
         "dead": ("survey", AmdResult.UNKNOWN), "fax": ("hangup", AmdResult.FAX)},
     2: {"human": ("survey", AmdResult.HUMAN), "beep": ("hangup", AmdResult.MACHINE_START),
         "nobeep": ("hangup", AmdResult.MACHINE_START), "short": ("revised", AmdResult.MACHINE_START),
@@ -159,14 +160,17 @@ def _check_call(call: Call, survey_audio: str, voicemail_audio: str) -> None:
     survey_starts = call.times_ms("CHANNEL_EXECUTE", "playback", survey_audio)
     message_starts = call.times_ms("PLAYBACK_START", data=voicemail_audio)
     hangup_ms = call.times_ms("CHANNEL_HANGUP_COMPLETE")[0]
-    if action in ("survey", "survey early"):
+    if action in ("survey", "survey restarted"):
         assert survey_starts and not message_starts, where
         assert call.outcome.completed, where
         if result in (AmdResult.HUMAN, AmdResult.UNKNOWN):
             assert survey_starts[0] - facts.decision_ms <= SURVEY_START_MAX_MS, where
-        if call.greeting.beep_end_ms is not None:
-            early = survey_starts[0] < call.greeting.beep_end_ms
-            assert early == (action == "survey early"), where
+        if action == "survey restarted":
+            assert call.greeting.beep_end_ms is not None and len(survey_starts) == 2, where
+            assert survey_starts[0] < call.greeting.beep_end_ms <= survey_starts[1], where
+            assert survey_starts[1] <= call.greeting.beep_end_ms + REVISION_MAX_MS, where
+        elif call.greeting.beep_end_ms is not None:
+            assert survey_starts == [s for s in survey_starts if s >= call.greeting.beep_end_ms], where
     elif action == "revised":
         assert call.greeting.beep_end_ms is not None and survey_starts, where
         assert survey_starts[0] < call.greeting.beep_end_ms < hangup_ms, where

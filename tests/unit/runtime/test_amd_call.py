@@ -154,3 +154,11 @@ def test_voicemail_only_leaves_the_message_after_the_beep_of_a_person_revised(tm
     assert facts is not None and facts.result is AmdResult.MACHINE_END_BEEP
     assert facts.beep_ms is not None and abs(facts.beep_ms - 2300) <= 60
     assert inputs(switch) == [f"input {AmdDecided('machine', False, VOICEMAIL)}"]
+
+
+def test_always_play_starts_the_survey_over_once_a_revised_machine_has_beeped(tmp_path: Path) -> None:
+    switch = FakeSwitch(SHORT)
+    facts = detect(tmp_path, switch, behaviour=1)
+    assert facts is not None and facts.result is AmdResult.MACHINE_END_BEEP
+    assert inputs(switch) == [f"input {AmdDecided('person', True, None)}",
+                              f"input {AmdDecided('machine', True, None, restart_survey=True)}"]

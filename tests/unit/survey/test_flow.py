@@ -19,6 +19,7 @@ from ivrd.survey import (
     Started,
     StartTimer,
     State,
+    StopMedia,
     TimerFired,
 )
 from tests.unit.survey.helpers import Caller, context, labels, section, survey
@@ -180,6 +181,17 @@ def test_no_verdict_in_time_runs_the_survey():
     [play] = caller.send(TimerFired("t1"))
     assert isinstance(play, Play)
     assert caller.send(AmdDecided("person")) == []
+
+
+def test_machine_found_after_the_survey_began_under_always_play_starts_it_over():
+    caller = amd_caller()
+    [_, first] = caller.send(AmdDecided("person"))
+    actions = caller.send(AmdDecided("machine", restart_survey=True))
+    assert isinstance(actions[0], StopMedia) and isinstance(actions[1], Play)
+    assert actions[1].prompt == first.prompt and actions[1].token != first.token
+    assert caller.send(PromptFinished(first.token)) == []  # the cut prompt reports back: ignored
+    assert caller.machine.state is State.PLAYING_PROMPT
+    assert caller.send(PromptFinished(actions[1].token))
 
 
 def test_machine_found_after_the_survey_began_ends_the_call():
