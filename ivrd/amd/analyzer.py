@@ -11,7 +11,7 @@ from ivrd.amd.params import FRAME_MS, SUPPORTED_RATES_HZ, AmdParams
 from ivrd.amd.result import AmdDecision, AmdResult, AmdStage
 from ivrd.amd.tones import Beep, ToneTracker, fax_tone
 from ivrd.amd.voice import CLICK_CREST_DB, NoiseFloor, VoiceDetector
-from ivrd.amd.watch import HumanWatch, WatchState
+from ivrd.amd.watch import HumanWatch, WatchState, from_callee
 
 Audio = bytes | bytearray | memoryview | npt.NDArray[np.int16]
 
@@ -30,7 +30,9 @@ class AmdAnalyzer:
     3. after ``machine_start`` (when ``wait_for_end``), stage END_OF_GREETING:
        ``machine_end_beep`` (the beep has just ended: drop the message now),
        ``machine_end_silence`` (greeting over without a beep) or ``machine_end_other``
-       (end_max_wait_ms of audio passed without either).
+       (end_max_wait_ms of audio passed without either);
+    4. after ``machine_end_silence`` (when ``late_beep_ms`` > 0) a beep may still come: then a
+       second END_OF_GREETING decision, ``machine_end_beep`` (start the message over).
 
     A decision is ``final`` when no other follows it. The analyzer is done after a final
     decision or the end of the watch; later audio is ignored.
@@ -56,8 +58,10 @@ class AmdAnalyzer:
         self._speaking = False
         self.detection: AmdDecision | None = None  # the latest DETECT decision
         self.revised: AmdDecision | None = None  # the human verdict a later detection replaced
-        self.end: AmdDecision | None = None
+        self.end: AmdDecision | None = None  # the latest END_OF_GREETING decision
+        self.replaced_end: AmdDecision | None = None  # an end of silence a late beep replaced
         self._watch: HumanWatch | None = None
+        self._late_beep_until_ms = 0
         self.done = False
 
     @property
@@ -67,7 +71,8 @@ class AmdAnalyzer:
 
     @property
     def decisions(self) -> list[AmdDecision]:
-        return [d for d in (self.revised, self.detection, self.end) if d is not None]
+        decided = (self.revised, self.detection, self.replaced_end, self.end)
+        return [d for d in decided if d is not None]
 
     def feed(self, audio: Audio) -> list[AmdDecision]:
         if self.done:
@@ -89,7 +94,7 @@ class AmdAnalyzer:
         if self.done:
             return []
         cause = f"HANGUP-{self.elapsed_ms}"
-        if self._watch is not None:  # the human verdict stands
+        if self._watch is not None or self.end is not None:  # the verdict or the end of greeting stands
             self._watch, self.done = None, True
             return []
         if self.detection is None:
@@ -128,6 +133,8 @@ class AmdAnalyzer:
             return self._detect(beep)
         if self._watch is not None:
             return self._watching(beep)
+        if self.end is not None:
+            return self._late_beep(beep)
         return self._await_end(beep)
 
     def _detect(self, beep: Beep | None) -> list[AmdDecision]:
@@ -157,6 +164,17 @@ class AmdAnalyzer:
         start = self._decide_detection(Verdict(AmdResult.MACHINE_START, f"{cause}-AFTERHUMAN"))
         return [start, *self._await_end(beep)] if beep is not None else [start]
 
+    def _late_beep(self, beep: Beep | None) -> list[AmdDecision]:
+        """After the end of a greeting by silence: a beep still coming starts the message over."""
+        greeting_db, margin_db = self._greeting.speech_level_db(), self.params.watch_echo_margin_db
+        if beep is not None and from_callee(beep.level_db, greeting_db, margin_db):
+            self.replaced_end = self.end
+            cause = f"BEEP-{round(beep.hz)}HZ-{beep.duration_ms}-AFTERSILENCE"
+            return [self._decide_end(AmdResult.MACHINE_END_BEEP, cause, beep)]
+        if self.elapsed_ms >= self._late_beep_until_ms and not self._tones.pending:
+            self.done = True
+        return []
+
     def _await_end(self, beep: Beep | None) -> list[AmdDecision]:
         if beep is not None:
             cause = f"BEEP-{round(beep.hz)}HZ-{beep.duration_ms}"
@@ -180,14 +198,17 @@ class AmdAnalyzer:
         return self.detection
 
     def _decide_end(self, result: AmdResult, cause: str, beep: Beep | None = None) -> AmdDecision:
+        late_beep_ms = self.params.late_beep_ms if self.replaced_end is None else 0
+        waits = result is AmdResult.MACHINE_END_SILENCE and self.wait_for_end and late_beep_ms > 0
+        self._late_beep_until_ms = self.elapsed_ms + late_beep_ms
         self.end = AmdDecision(
             AmdStage.END_OF_GREETING,
             result,
             cause,
             self.elapsed_ms,
-            final=True,
+            final=not waits,
             beep_end_ms=None if beep is None else beep.end_ms,
             beep_hz=None if beep is None else round(beep.hz, 1),
         )
-        self.done = True
+        self.done = not waits
         return self.end

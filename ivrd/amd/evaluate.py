@@ -89,7 +89,8 @@ def run_detector(detector: Detector, samples: npt.NDArray[np.int16], chunk_sampl
 
 def outcome_of(row: LabelRow, decisions: Sequence[AmdDecision]) -> Outcome:
     detections = [d for d in decisions if d.stage is AmdStage.DETECT]
-    end = next((d for d in decisions if d.stage is AmdStage.END_OF_GREETING), None)
+    ends = [d for d in decisions if d.stage is AmdStage.END_OF_GREETING]
+    end = ends[-1] if ends else None
     return Outcome(row, detections[-1], end, detections[0])
 
 

@@ -40,13 +40,14 @@ class AmdParams:
     ``watch_resume_ms`` / ``watch_voice_ms``: speech starting this soon after the verdict and
     reaching this much voice revises it to a machine; ``watch_echo_margin_db``: such speech or
     beep must be at most this much quieter than the callee's greeting (echo of the survey's own
-    prompts is quieter); ``end_silence_ms``: silence after a
-    machine's greeting that ends it without a beep; ``end_max_wait_ms``: audio after which the
-    end of greeting is given up (``machine_end_other``); ``beep_*``: length, pitch range and the
-    quiet needed after a tone for it to be a beep (the drop comes ``beep_confirm_ms`` plus one
-    frame after the tone stops); ``tone_dominance_min``: share of band energy in one spectral
-    peak for a frame to be tonal; ``fax_cng_min_ms`` / ``fax_ced_min_ms``: how long an 1100 Hz
-    or 2100 Hz tone must last, before any speech, to be a fax.
+    prompts is quieter); ``end_silence_ms``: silence after a machine's greeting that ends it
+    without a beep; ``end_max_wait_ms``: audio after which the end of greeting is given up
+    (``machine_end_other``); ``late_beep_ms``: how long a beep is still listened for after
+    ``machine_end_silence`` (the message then starts over); ``beep_*``: length, pitch range and
+    the quiet needed after a tone for it to be a beep (the drop comes ``beep_confirm_ms`` plus
+    one frame after the tone stops); ``tone_dominance_min``: share of band energy in one
+    spectral peak for a frame to be tonal; ``fax_cng_min_ms`` / ``fax_ced_min_ms``: how long an
+    1100 Hz or 2100 Hz tone must last, before any speech, to be a fax.
     """
 
     initial_silence_ms: int = 2500
@@ -72,6 +73,7 @@ class AmdParams:
     # end of a machine's greeting (voicemail drop)
     end_silence_ms: int = 1600
     end_max_wait_ms: int = 20000
+    late_beep_ms: int = 3000
     # tones
     beep_min_ms: int = 150
     beep_max_ms: int = 5000

@@ -8,6 +8,12 @@ from ivrd.amd.greeting import GreetingTracker
 from ivrd.amd.params import AmdParams
 
 
+def from_callee(level_db: float | None, greeting_db: float | None, margin_db: float) -> bool:
+    """Whether a sound at `level_db` can be the callee's rather than an echo of our own prompt:
+    at most `margin_db` quieter than the greeting (unknown levels give the benefit of the doubt)."""
+    return level_db is None or greeting_db is None or level_db >= greeting_db - margin_db
+
+
 class WatchState(enum.Enum):
     WATCHING = "watching"
     MACHINE = "machine"  # the greeting resumed at once and went on: a machine after all
@@ -44,9 +50,7 @@ class HumanWatch:
 
     def loud_enough(self, level_db: float | None) -> bool:
         """Whether a sound at `level_db` can come from the callee rather than an echo."""
-        if self._level_db is None or level_db is None:
-            return True
-        return level_db >= self._level_db - self._params.watch_echo_margin_db
+        return from_callee(level_db, self._level_db, self._params.watch_echo_margin_db)
 
     def update(self, tone_pending: bool) -> WatchState:
         """Checks the window after each frame; ``tone_pending``: a tone is still being judged."""

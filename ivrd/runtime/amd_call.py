@@ -196,7 +196,8 @@ class AmdCall:
 
         After a person's verdict that may yet be revised the survey runs while the analyzer
         listens on: a machine found then hangs up under HUMAN ONLY, and under ALWAYS its survey
-        starts over once the greeting is over; VOICEMAIL ONLY waits for the watch to end.
+        starts over once the greeting is over; VOICEMAIL ONLY waits for the watch to end. After
+        an end of greeting by silence a late beep starts the survey or the message over.
         """
         behavior = self.campaign.amd_behavior
         for decision in analyzer.feed(samples):
@@ -208,7 +209,7 @@ class AmdCall:
                 await self._act(plan)
             else:
                 await self._revise(plan)
-            if plan.action is not AmdAction.RUN_SURVEY:
+            if plan.action is AmdAction.HANG_UP:
                 return True
         if analyzer.done and self.facts is None and self._decisions:  # the watch ended: the verdict stands
             await self._act(replace(plan_call(self._decisions[-1], behavior, voicemail=True),
@@ -261,6 +262,9 @@ class AmdCall:
             self._legs.feed_input(self.uuid, AmdDecided(word, run_survey=False))
         elif plan.action is AmdAction.RUN_SURVEY:  # ALWAYS: the greeting is over, the message starts over
             self._legs.feed_input(self.uuid, AmdDecided(word, run_survey=True, restart_survey=True))
+        elif plan.action is AmdAction.PLAY_VOICEMAIL and self.campaign.voicemail_audio_path:  # a late beep
+            self._legs.feed_input(self.uuid, AmdDecided(word, False, self.campaign.voicemail_audio_path,
+                                                        restart_survey=True))
 
     async def _set_variables(self, facts: AmdFacts) -> None:
         try:

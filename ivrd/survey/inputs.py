@@ -80,9 +80,10 @@ class AmdDecided:
     is informational. Acted on while the machine waits for it (Started with
     `CallContext.wait_for_amd`, before its wait timer fired). Once the survey runs (a person was
     detected, or the wait ran out), a verdict with `run_survey` false ends the call from a prompt,
-    a digit collection or a recording (detection revised its verdict: a machine after all), and
-    one with `restart_survey` cuts the current section and runs the survey from its start (a
-    machine's greeting just ended, under ALWAYS PLAY); otherwise it is ignored.
+    a digit collection, a recording or the voicemail message (detection revised its verdict: a
+    machine after all), and one with `restart_survey` cuts what plays and starts over: the survey
+    from its start (`run_survey`: a machine's greeting just ended, under ALWAYS PLAY) or the
+    voicemail message (a beep came after the end of greeting by silence); otherwise it is ignored.
     """
 
     result: str

@@ -273,7 +273,10 @@ class SurveyMachine:
         """A verdict while the survey runs (a person after all a machine, or a late one)."""
         if event.restart_survey:
             out: list[SurveyAction] = [StopMedia()]
-            self._start_survey(out)
+            if event.run_survey:
+                self._start_survey(out)
+            elif event.voicemail_audio_path:  # the message started before a late beep: again
+                self._play(Prompt(audio_path=event.voicemail_audio_path), State.PLAYING_VOICEMAIL, out)
             return out
         if event.run_survey:
             return []
@@ -386,7 +389,7 @@ no_record, late = SurveyMachine._on_record_failed, SurveyMachine._on_amd_late
 _GRID: dict[State, tuple[Handler, ...]] = {
     S.IDLE:              (start, _,        _,      _,        _,        _,      _,      _,         _,    gone),
     S.AWAITING_AMD:      (_,     _,        _,      amd_over, _,        _,      _,      _,         amd,  gone),
-    S.PLAYING_VOICEMAIL: (_,     vm_done,  _,      _,        _,        _,      _,      vm_done,   _,    gone),
+    S.PLAYING_VOICEMAIL: (_,     vm_done,  _,      _,        _,        _,      _,      vm_done,   late, gone),
     S.PLAYING_PROMPT:    (_,     played,   _,      _,        _,        _,      _,      played,    late, gone),
     S.COLLECTING:        (_,     _,        digits, _,        _,        _,      _,      no_digits, late, gone),
     S.PLAYING_INVALID:   (_,     reprompt, _,      _,        _,        _,      _,      reprompt,  late, gone),

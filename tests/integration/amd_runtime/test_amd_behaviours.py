@@ -1,11 +1,12 @@
 """Answering-machine detection end to end: originated campaign calls against the simulator, per amd_behavior.
 
-Each behaviour's campaign calls six callees at once (a person, a voicemail greeting with a beep and
-one without, a short greeting whose pause passes for a person's until the beep, dead air, a fax
-machine), the way the dialer does (expect_leg, then bgapi originate
-&park()). The simulator streams each greeting in real time into the recording ivrd asks for; the
-test checks what each call did and when (from the simulator's event timestamps), the channel
-variables its hangup carries, its LegOutcome and the amd_* columns of its call record.
+Each behaviour's campaign calls seven callees at once (a person, a voicemail greeting with a beep
+and one without, a short greeting whose pause passes for a person's until the beep, a greeting
+whose beep comes after its end by silence, dead air, a fax machine), the way the dialer does
+(expect_leg, then bgapi originate &park()). The simulator streams each greeting in real time into
+the recording ivrd asks for; the test checks what each call did and when (from the simulator's
+event timestamps), the channel variables its hangup carries, its LegOutcome and the amd_* columns
+of its call record.
 """
 
 from __future__ import annotations
@@ -32,25 +33,29 @@ from ivrd.store.models import CallRecord, CallRequest, Campaign, Gateway
 from tests.integration.amd_runtime.greetings import Greeting, greetings
 from tests.integration.runtime.harness import WAIT_S, Harness, SurveyBuilder, running
 
-KINDS = ("human", "beep", "nobeep", "short", "dead", "fax")
+KINDS = ("human", "beep", "nobeep", "short", "late", "dead", "fax")
 EVENTS = ("CHANNEL_EXECUTE", "PLAYBACK_START")
 SURVEY_START_MAX_MS = 300  # a person hears the survey this soon after the verdict
 
 # behaviour -> kind -> (what the call does, the result on its record). "short" is taken for a
 # person first: ALWAYS starts its survey, then over again after the beep ("survey restarted"),
 # HUMAN ONLY hangs up on the beep mid-survey ("revised"), VOICEMAIL ONLY waits out the watch and
-# so hears the beep.
+# so hears the beep. "late" is taken to have ended by silence before its beep: the survey or the
+# message starts, then over again after the beep ("... restarted").
 EXPECTED: dict[int, dict[str, tuple[str, AmdResult]]] = {
     1: {"human": ("survey", AmdResult.HUMAN), "beep": ("survey", AmdResult.MACHINE_END_BEEP),
         "nobeep": ("survey", AmdResult.MACHINE_END_SILENCE),
         "short": ("survey restarted", AmdResult.MACHINE_END_BEEP),
+        "late": ("survey restarted", AmdResult.MACHINE_END_BEEP),
         "dead": ("survey", AmdResult.UNKNOWN), "fax": ("hangup", AmdResult.FAX)},
     2: {"human": ("survey", AmdResult.HUMAN), "beep": ("hangup", AmdResult.MACHINE_START),
         "nobeep": ("hangup", AmdResult.MACHINE_START), "short": ("revised", AmdResult.MACHINE_START),
+        "late": ("hangup", AmdResult.MACHINE_START),
         "dead": ("survey", AmdResult.UNKNOWN), "fax": ("hangup", AmdResult.FAX)},
     3: {"human": ("hangup", AmdResult.HUMAN), "beep": ("voicemail", AmdResult.MACHINE_END_BEEP),
         "nobeep": ("voicemail", AmdResult.MACHINE_END_SILENCE),
         "short": ("voicemail", AmdResult.MACHINE_END_BEEP),
+        "late": ("voicemail restarted", AmdResult.MACHINE_END_BEEP),
         "dead": ("hangup", AmdResult.UNKNOWN), "fax": ("hangup", AmdResult.FAX)},
 }
 REVISION_MAX_MS = 700  # a person's verdict revised by a beep: the call ends this soon after the beep
@@ -94,7 +99,7 @@ def _scenario(folder: Path) -> Scenario:
 
 
 async def _place_calls(h: Harness) -> tuple[list[Call], str, str]:
-    """The three campaigns (amd_behavior 1, 2, 3) and their eighteen calls, all ringing at once."""
+    """The three campaigns (amd_behavior 1, 2, 3) and their 21 calls, all ringing at once."""
     b = SurveyBuilder(h.media_root)
     welcome = b.play("Welcome", completed=True, audiofile=b.audio("welcome", duration_ms=3000))
     voicemail = b.audio("voicemail", duration_ms=1500)
@@ -177,6 +182,13 @@ def _check_call(call: Call, survey_audio: str, voicemail_audio: str) -> None:
         assert hangup_ms <= call.greeting.beep_end_ms + REVISION_MAX_MS, where
         assert "after the survey began" in call.outcome.reason, where
         assert facts.cause.startswith("HUMAN-") and "AFTERHUMAN" in facts.cause, where
+    elif action == "voicemail restarted":
+        assert call.greeting.beep_end_ms is not None and call.greeting.speech_end_ms is not None, where
+        assert len(message_starts) == 2 and not survey_starts, where
+        assert call.greeting.speech_end_ms < message_starts[0] < call.greeting.beep_end_ms, where
+        beep_end_ms = call.greeting.beep_end_ms
+        assert beep_end_ms <= message_starts[1] <= beep_end_ms + REVISION_MAX_MS, where
+        assert call.outcome.reason == "voicemail message left", where
     elif action == "voicemail":
         assert message_starts and not survey_starts, where
         assert call.outcome.reason == "voicemail message left", where

@@ -1,4 +1,4 @@
-"""The watch after a human verdict: a beep or a greeting going on revise it, a person waiting does not."""
+"""Listening on after a verdict: a beep or more greeting revise a human one, a late beep an end by silence."""
 
 from __future__ import annotations
 
@@ -48,10 +48,12 @@ def test_a_person_saying_hello_again_is_not_revised() -> None:
 
 def test_a_greeting_that_goes_on_after_a_pause_is_a_machine() -> None:
     samples = pcm(silence(0.3), speech(0.5, seed=2), silence(0.5), speech(4.0, seed=4), silence(3.0))
-    decisions = stream(samples, AmdAnalyzer(RATE))
-    assert [d.result for d in decisions][:2] == [AmdResult.HUMAN, AmdResult.MACHINE_START]
+    analyzer = AmdAnalyzer(RATE)
+    decisions = stream(samples, analyzer)
+    expected = [AmdResult.HUMAN, AmdResult.MACHINE_START, AmdResult.MACHINE_END_SILENCE]
+    assert [d.result for d in decisions] == expected
     assert decisions[1].cause.startswith("RESUMED-")
-    assert decisions[-1].stage is AmdStage.END_OF_GREETING and decisions[-1].final
+    assert decisions[-1].stage is AmdStage.END_OF_GREETING and analyzer.done
 
 
 def test_the_watch_is_off_without_wait_for_end_or_with_a_zero_window() -> None:
@@ -81,3 +83,21 @@ def test_a_quiet_echo_of_the_survey_prompt_does_not_revise_a_person() -> None:
         assert [d.result for d in stream(samples, AmdAnalyzer(RATE))] == [AmdResult.HUMAN]
         deaf = AmdAnalyzer(RATE, AmdParams(watch_echo_margin_db=100.0))  # the same sounds, no level check
         assert [d.result for d in stream(samples, deaf)][:2] == [AmdResult.HUMAN, AmdResult.MACHINE_START]
+
+
+def test_a_beep_after_the_end_of_greeting_by_silence_replaces_it() -> None:
+    samples = pcm(silence(0.3), speech(4.0, seed=4), silence(2.0), tone(1000, 0.5), silence(3.0))
+    analyzer = AmdAnalyzer(RATE)
+    _, by_silence, by_beep = stream(samples, analyzer)
+    assert (by_silence.result, by_silence.final) == (AmdResult.MACHINE_END_SILENCE, False)
+    assert (by_beep.result, by_beep.final) == (AmdResult.MACHINE_END_BEEP, True)
+    assert by_beep.cause.endswith("-AFTERSILENCE") and by_beep.beep_end_ms is not None
+    assert abs(by_beep.beep_end_ms - 6800) <= 50 and 0 <= by_beep.decision_ms - 6800 <= 300
+    assert analyzer.replaced_end is by_silence and analyzer.end is by_beep
+
+
+def test_without_a_late_beep_the_end_by_silence_stands_and_listening_stops() -> None:
+    analyzer = AmdAnalyzer(RATE)
+    _, by_silence = stream(pcm(silence(0.3), speech(4.0, seed=4), silence(8.0)), analyzer)
+    assert by_silence.result is AmdResult.MACHINE_END_SILENCE and analyzer.done
+    assert analyzer.elapsed_ms == by_silence.decision_ms + AmdParams().late_beep_ms

@@ -19,6 +19,7 @@ from ivrd.survey import AmdDecided
 from tests.unit.amd.signals import pcm, silence, speech, tone
 
 HUMAN = pcm(silence(0.3), speech(0.5, seed=2), silence(4.0))  # the watch after the verdict included
+LATE_BEEP = pcm(silence(0.2), speech(3.5, seed=4), silence(2.0), tone(1000, 0.5), silence(4.0))
 SHORT = pcm(silence(0.3), speech(0.6, seed=7), silence(0.9), tone(1000, 0.5), silence(3.0))
 MACHINE = pcm(silence(0.2), speech(3.5, seed=4), silence(0.4), tone(1000, 0.5), silence(3.0))
 VOICEMAIL = "/media/upload/audiofiles/vm.wav"
@@ -162,3 +163,13 @@ def test_always_play_starts_the_survey_over_once_a_revised_machine_has_beeped(tm
     assert facts is not None and facts.result is AmdResult.MACHINE_END_BEEP
     assert inputs(switch) == [f"input {AmdDecided('person', True, None)}",
                               f"input {AmdDecided('machine', True, None, restart_survey=True)}"]
+
+
+def test_voicemail_only_starts_the_message_over_when_a_beep_follows_the_silence(tmp_path: Path) -> None:
+    switch = FakeSwitch(LATE_BEEP)
+    facts = detect(tmp_path, switch, behaviour=3)
+    assert facts is not None and facts.result is AmdResult.MACHINE_END_BEEP
+    assert facts.cause.endswith("-AFTERSILENCE") and facts.beep_ms is not None
+    assert abs(facts.beep_ms - 6200) <= 60
+    assert inputs(switch) == [f"input {AmdDecided('machine', False, VOICEMAIL)}",
+                              f"input {AmdDecided('machine', False, VOICEMAIL, restart_survey=True)}"]

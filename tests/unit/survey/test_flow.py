@@ -169,6 +169,15 @@ def test_machine_gets_the_voicemail_message_then_the_call_ends():
     assert [type(action) for action in end] == [Hangup, Finished]
 
 
+def test_a_late_beep_starts_the_voicemail_message_over():
+    caller = amd_caller()
+    caller.send(AmdDecided("machine", run_survey=False, voicemail_audio_path="vm.wav"))
+    actions = caller.send(AmdDecided("machine", False, "vm.wav", restart_survey=True))
+    assert actions == [StopMedia(), Play("p3", Prompt(audio_path="vm.wav"))]
+    assert caller.send(PromptFinished("p2")) == []  # the message cut short reports back: ignored
+    assert [type(action) for action in caller.send(PromptFinished("p3"))] == [Hangup, Finished]
+
+
 def test_machine_without_voicemail_is_hung_up():
     caller = amd_caller()
     actions = caller.send(AmdDecided("machine", run_survey=False))

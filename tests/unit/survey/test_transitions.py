@@ -88,7 +88,7 @@ def make_input(input_type, caller: Caller):
 EXPECTED = {
     S: (P, None, None, None, None, None, None, None, None, F),
     A: (None, None, None, P, None, None, None, None, F, F),
-    V: (None, F, None, None, None, None, None, F, None, F),
+    V: (None, F, None, None, None, None, None, F, F, F),
     P: (None, C, None, None, None, None, None, C, F, F),
     C: (None, None, P, None, None, None, None, N, F, F),
     N: (None, C, None, None, None, None, None, C, F, F),
