@@ -37,8 +37,8 @@ class AmdParams:
     far over the noise floor speech must be (more on fluctuating backgrounds);
     ``noise_window_ms``: how far back the floor looks; ``human_watch_ms``: how long the analyzer
     listens on after a ``human`` verdict for a beep or a greeting that goes on (0: not at all);
-    ``watch_resume_ms`` / ``watch_voice_ms``: speech starting this soon after the verdict and
-    reaching this much voice revises it to a machine; ``watch_echo_margin_db``: such speech or
+    ``watch_resume_ms``: speech starting again this soon after the verdict continues the greeting
+    and is judged by the detection rules; ``watch_echo_margin_db``: such speech or
     beep must be at most this much quieter than the callee's greeting (echo of the survey's own
     prompts is quieter); ``end_silence_ms``: silence after a machine's greeting that ends it
     without a beep; ``end_max_wait_ms``: audio after which the end of greeting is given up
@@ -60,15 +60,14 @@ class AmdParams:
     silence_threshold: int = 256
     maximum_word_length_ms: int = 5000
     # adaptive detector
-    short_greeting_ms: int = 500
-    short_greeting_silence_ms: int = 400
+    short_greeting_ms: int = 800
+    short_greeting_silence_ms: int = 300
     long_greeting_ms: int = 2600
     speech_margin_db: float = 9.0
     noise_window_ms: int = 2000
     # after a human verdict
     human_watch_ms: int = 3000
     watch_resume_ms: int = 600
-    watch_voice_ms: int = 1500
     watch_echo_margin_db: float = 15.0
     # end of a machine's greeting (voicemail drop)
     end_silence_ms: int = 1600

@@ -6,6 +6,7 @@ import enum
 
 from ivrd.amd.greeting import GreetingTracker
 from ivrd.amd.params import AmdParams
+from ivrd.amd.result import AmdResult
 
 
 def from_callee(level_db: float | None, greeting_db: float | None, margin_db: float) -> bool:
@@ -25,9 +26,11 @@ class HumanWatch:
 
     A person who said "Hello?" waits for an answer; a machine whose greeting began with a short
     phrase and a pause goes on talking, then beeps. Two signs revise the verdict: a beep (the
-    analyzer's tone tracker reports it), and speech that starts within ``watch_resume_ms`` of the
-    verdict and gathers ``watch_voice_ms`` of voice before a silence of
-    ``after_greeting_silence_ms``. The window is extended while such speech is being judged.
+    analyzer's tone tracker reports it), and speech that starts again within ``watch_resume_ms``
+    of the verdict: the greeting then goes on, and the detection rules judge it as if no verdict
+    had been given (a machine once LONGGREETING, MAXWORDS... say so; the verdict stands once it
+    ends in a silence of ``after_greeting_silence_ms``). The window is extended while such speech
+    is being judged.
     Both must come within ``watch_echo_margin_db`` of the level the callee spoke at: once the
     survey plays, the line may carry a quieter echo of its prompts.
     """
@@ -60,14 +63,14 @@ class HumanWatch:
             self._resumed = word_start_ms <= params.watch_resume_ms
             self._judged = not self._resumed
         if self._resumed:
-            voiced_ms = greeting.voiced_ms - self._voiced_at_start
-            if voiced_ms >= params.watch_voice_ms:
-                if self.loud_enough(greeting.speech_level_db(*self._speech_at_start)):
-                    self.cause = f"RESUMED-{voiced_ms}-{self.elapsed_ms}"
-                    return WatchState.MACHINE
+            verdict = greeting.verdict()  # the greeting goes on: the detection rules judge it on
+            machine = verdict is not None and verdict.result is AmdResult.MACHINE_START
+            if machine and self.loud_enough(greeting.speech_level_db(*self._speech_at_start)):
+                self.cause = f"RESUMED-{verdict.cause if verdict else ''}"
+                return WatchState.MACHINE
+            ended = not greeting.in_word and greeting.silence_ms >= params.after_greeting_silence_ms
+            if machine or ended:  # too quiet to be the callee's, or it ended as a person's
                 self._resumed, self._judged = False, True
-            elif not greeting.in_word and greeting.silence_ms >= params.after_greeting_silence_ms:
-                self._resumed, self._judged = False, True  # a person speaking again
         if self.elapsed_ms >= params.human_watch_ms and not self._resumed and not tone_pending:
             return WatchState.OVER
         return WatchState.WATCHING
