@@ -26,7 +26,7 @@ import soundfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import signals as sig  # noqa: E402
+import signals as sig
 
 RATE_HZ = 8000
 VOICES = ("en_US_f_Allison", "es_MX_f_Allison", "fr_CA_f_June")
@@ -61,7 +61,8 @@ class Sounds:
         return sig.silence(self.rng.uniform(low, high), RATE_HZ)
 
 
-def finish(parts: list[np.ndarray], dbfs: float, rng: np.random.Generator, snr_db: float | None) -> np.ndarray:
+def finish(parts: list[np.ndarray], dbfs: float, rng: np.random.Generator, snr_db: float | None
+           ) -> np.ndarray:
     audio = np.concatenate(parts)
     audio = audio * (10 ** (dbfs / 20) / (sig.active_rms(audio, RATE_HZ) or 1.0))
     if snr_db is not None:
@@ -85,7 +86,8 @@ def person(s: Sounds) -> tuple[np.ndarray, str]:
     parts.append(s.sec(3.0, 4.0))
     snr = float(rng.uniform(8, 20)) if rng.random() < 0.35 else None
     audio = finish(parts, float(rng.uniform(-30, -16)), rng, snr)
-    return audio, f"{voice} {clip} x{tempo:.2f}{' twice' if twice else ''}{f' noise@{snr:.0f}dB' if snr else ''}"
+    noise = f" noise@{snr:.0f}dB" if snr else ""
+    return audio, f"{voice} {clip} x{tempo:.2f}{' twice' if twice else ''}{noise}"
 
 
 def greeting(s: Sounds, voice: str) -> np.ndarray:

@@ -43,8 +43,8 @@ def format_report(columns: dict[str, dict[str, Any]], kinds: dict[str, dict[str,
     row("human: end of speech to decision median", [_ms(r["median"]) for r in reaction])
     row("human: end of speech to decision max", [_ms(r["max"]) for r in reaction])
     ends = [c.get("human_speech_end_ms", {}) for c in columns.values()]
-    row("human: end of speech median ms", [_ms(e.get("median")) for e in ends])
-    row("human: end of speech p90 ms", [_ms(e.get("p90")) for e in ends])
+    row("human: speech before the verdict ends, median ms", [_ms(e.get("median")) for e in ends])
+    row("human: speech before the verdict ends, p90 ms", [_ms(e.get("p90")) for e in ends])
     beeps = [c["beeps"] for c in columns.values()]
     if first["beeps"]["n"]:
         row(f"beeps (n={first['beeps']['n']}) reported", [_pct(b["reported"]) for b in beeps])
