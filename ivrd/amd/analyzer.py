@@ -14,6 +14,7 @@ from ivrd.amd.voice import CLICK_CREST_DB, NoiseFloor, VoiceDetector
 from ivrd.amd.watch import HumanWatch, WatchState, from_callee
 
 Audio = bytes | bytearray | memoryview | npt.NDArray[np.int16]
+CALLEE_LEVEL_MIN_MS = 200  # speech heard before the callee's level is trusted
 
 
 class AmdAnalyzer:
@@ -128,6 +129,7 @@ class AmdAnalyzer:
         self._speaking = speech
         beep = self._tones.update(self._frame, tonal, peak_hz, level_db)
         self._frame += 1
+        speech = speech and self._from_callee(level_db)
         self._greeting.update(tonal or speech, speech, level_db)
         if self.detection is None:
             return self._detect(beep)
@@ -136,6 +138,14 @@ class AmdAnalyzer:
         if self.end is not None:
             return self._late_beep(beep)
         return self._await_end(beep)
+
+    def _from_callee(self, level_db: float) -> bool:
+        """Speech far quieter than what the callee has said so far is background talk (a TV, an
+        office, the echo of our own prompt): it does not keep the callee's greeting going."""
+        margin_db, greeting = self.params.callee_margin_db, self._greeting
+        if not margin_db or greeting.speech_ms < CALLEE_LEVEL_MIN_MS:
+            return True
+        return from_callee(level_db, greeting.speech_level_db(), margin_db)
 
     def _detect(self, beep: Beep | None) -> list[AmdDecision]:
         fax = fax_tone(self._tones.current, self.params)

@@ -35,6 +35,8 @@ class AmdParams:
     most this much voice (a "Hello?") ends as a person's after this much silence;
     ``long_greeting_ms``: this much voice is a machine (LONGGREETING); ``speech_margin_db``: how
     far over the noise floor speech must be (more on fluctuating backgrounds);
+    ``callee_margin_db``: speech more than this much quieter than the callee's so far is
+    background talk and does not keep the greeting going (0: off);
     ``noise_window_ms``: how far back the floor looks; ``human_watch_ms``: how long the analyzer
     listens on after a ``human`` verdict for a beep or a greeting that goes on (0: not at all);
     ``watch_resume_ms``: speech starting again this soon after the verdict continues the greeting
@@ -64,6 +66,7 @@ class AmdParams:
     short_greeting_silence_ms: int = 300
     long_greeting_ms: int = 2600
     speech_margin_db: float = 9.0
+    callee_margin_db: float = 10.0
     noise_window_ms: int = 2000
     # after a human verdict
     human_watch_ms: int = 3000

@@ -217,3 +217,13 @@ def test_a_person_over_quiet_pulsing_music_is_still_a_person() -> None:
     voice = np.concatenate([silence(0.4), speech(0.5, seed=2, dbfs=-16), silence(3.1)])
     decisions = analyse(pcm(voice + bed))
     assert [d.result for d in decisions] == [AmdResult.HUMAN]
+
+
+def test_background_talk_far_below_the_callee_does_not_keep_the_greeting_going() -> None:
+    hello = pcm(silence(0.3), speech(0.5, seed=2), silence(4.0))
+    television = pcm(silence(0.3), speech(4.5, seed=11, dbfs=-34.0))  # 16 dB under the callee
+    mixed = np.clip(hello.astype(float) + television, -32768, 32767).astype(np.int16)
+    [human] = analyse(mixed, wait_for_end=False)
+    assert human.result is AmdResult.HUMAN and human.decision_ms <= 800 + 400
+    deaf = analyse(mixed, params=AmdParams(callee_margin_db=0.0), wait_for_end=False)
+    assert deaf[0].result is AmdResult.MACHINE_START  # counted as the callee: a long greeting
