@@ -18,12 +18,31 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 _STOP = object()
+LOCK_CONFLICT_CODES = ("40P01", "40001")  # PostgreSQL: deadlock detected, serialization failure
+LOCK_CONFLICT_RETRIES = 5
+
+
+def is_lock_conflict(exc: BaseException) -> bool:
+    """A deadlock or serialization failure PostgreSQL resolved by undoing this statement (peewee
+    keeps the driver's error in `orig`)."""
+    seen: list[BaseException] = []
+    stack: list[object] = [exc]
+    while stack:
+        item = stack.pop()
+        if not isinstance(item, BaseException) or item in seen:
+            continue
+        seen.append(item)
+        if getattr(item, "pgcode", None) in LOCK_CONFLICT_CODES:
+            return True
+        stack += [getattr(item, "orig", None), item.__cause__, item.__context__, *item.args[:1]]
+    return False
 
 
 @dataclass
 class _Job(Generic[T]):
     work: Callable[[], T]
     future: concurrent.futures.Future[T]
+    conflicts: int = 0
 
 
 class DbWriter:
@@ -32,7 +51,9 @@ class DbWriter:
     Thousands of call legs must not serialize on the database: each leg submits a small job
     and awaits its future, while the writer commits whatever has queued up in one go. Each
     job runs under its own savepoint, so one bad write never takes its batch-mates down with
-    it and nothing a job did is ever run twice.
+    it. When another writer (a second daemon on the same PostgreSQL) deadlocks with the batch,
+    the database undoes the job's statement: what ran before it is committed, releasing its
+    locks, and the job and the rest of the batch run again in a new transaction.
     """
 
     def __init__(self, database: peewee.Database, *, batch_max: int = 500) -> None:
@@ -88,21 +109,31 @@ class DbWriter:
         return False
 
     def _commit(self, batch: list[_Job[Any]]) -> None:
-        """One transaction for the batch, one savepoint per job: a failing job rolls back alone."""
+        while batch:
+            batch = self._commit_some(batch)
+
+    def _commit_some(self, batch: list[_Job[Any]]) -> list[_Job[Any]]:
+        """One transaction for the batch, one savepoint per job: a failing job rolls back alone.
+        Returns the jobs to run again (from a job that lost a lock conflict on)."""
         outcomes: list[tuple[_Job[Any], Any, BaseException | None]] = []
+        again: list[_Job[Any]] = []
         try:
             with self._database.atomic():
-                for job in batch:
+                for index, job in enumerate(batch):
                     try:
                         with self._database.atomic():
                             outcomes.append((job, job.work(), None))
                     except Exception as exc:
+                        if is_lock_conflict(exc) and job.conflicts < LOCK_CONFLICT_RETRIES:
+                            job.conflicts += 1
+                            again = batch[index:]
+                            break
                         outcomes.append((job, None, exc))
         except Exception as exc:  # the commit itself failed: nothing of the batch is stored
             log.exception("database commit of %d writes failed", len(batch))
             for job in batch:
                 job.future.set_exception(exc)
-            return
+            return []
         self.batches_committed += 1
         for job, result, error in outcomes:
             if error is None:
@@ -111,3 +142,6 @@ class DbWriter:
             else:
                 log.error("database write failed: %s", error, exc_info=error)
                 job.future.set_exception(error)
+        if again:
+            log.info("database lock conflict with another writer; %d writes run again", len(again))
+        return again

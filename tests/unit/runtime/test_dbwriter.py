@@ -67,3 +67,44 @@ def test_awaitable_from_the_event_loop(database: peewee.SqliteDatabase) -> None:
 
     assert sorted(asyncio.run(main())) == list(range(20))
     writer.stop()
+
+
+class Deadlock(Exception):
+    """Stands in for psycopg2's DeadlockDetected, which peewee wraps in OperationalError."""
+
+    pgcode = "40P01"
+
+
+def test_a_job_that_loses_a_lock_conflict_runs_again_after_its_batch_mates_commit(
+        database: peewee.SqliteDatabase) -> None:
+    writer = DbWriter(database)
+    conflicts = [peewee.OperationalError(Deadlock("deadlock detected"))]
+
+    def conflicted() -> int:
+        row = Row.create(value=2)  # undone with the savepoint when the conflict strikes
+        if conflicts:
+            raise conflicts.pop()
+        return int(row.value)
+
+    before = writer.submit(lambda: Row.create(value=1).value)
+    unlucky = writer.submit(conflicted)
+    after = writer.submit(lambda: Row.create(value=3).value)
+    writer.start()
+    assert [f.result(timeout=10) for f in (before, unlucky, after)] == [1, 2, 3]
+    writer.stop()
+    assert writer.batches_committed == 2  # the first job committed before the rest ran again
+    with database.connection_context():
+        assert sorted(r.value for r in Row.select()) == [1, 2, 3]
+
+
+def test_a_job_that_keeps_losing_lock_conflicts_fails_in_the_end(database: peewee.SqliteDatabase) -> None:
+    writer = DbWriter(database)
+
+    def always() -> None:
+        raise peewee.OperationalError(Deadlock("deadlock detected"))
+
+    doomed = writer.submit(always)
+    writer.start()
+    with pytest.raises(peewee.OperationalError):
+        doomed.result(timeout=10)
+    writer.stop()
