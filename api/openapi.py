@@ -205,7 +205,7 @@ def build_document(families: Sequence[Family], settings: Settings) -> dict[str, 
         "info": {
             "title": "ivrd REST API",
             "version": "1",
-            "description": "Newfies-Dialer compatible REST API.",
+            "description": "Newfies-Dialer compatible REST API. HEAD is answered wherever GET is.",
         },
         "servers": [{"url": settings.api.base_url.rstrip("/") or "/"}],
         "security": [{"basicAuth": []}, {"tokenAuth": []}],

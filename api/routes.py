@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import falcon
 import peewee
 
@@ -55,6 +57,24 @@ class ApiRoot:
         resp.media = {family.name: f"{base}/rest-api/{family.name}/" for family in FAMILIES}
 
 
+def answer_head(resource: object) -> object:
+    """HEAD wherever GET is (RFC 9110 §9.3.2): the GET responder runs, Falcon sends its headers
+    (Content-Length included) without the body, and a file opened for the body is closed."""
+    get = getattr(resource, "on_get", None)
+    if get is None or hasattr(resource, "on_head"):
+        return resource
+
+    def on_head(req: falcon.Request, resp: falcon.Response, **params: Any) -> None:
+        get(req, resp, **params)
+        stream, resp.stream = resp.stream, None
+        close = getattr(stream, "close", None)
+        if close is not None:
+            close()
+
+    resource.on_head = on_head  # type: ignore[attr-defined]
+    return resource
+
+
 def add_routes(
     app: falcon.App[falcon.Request, falcon.Response],
     settings: Settings,
@@ -62,6 +82,10 @@ def add_routes(
     authenticator: Authenticator,
 ) -> None:
     page_size = settings.api.page_size
+
+    def route(path: str, resource: object) -> None:
+        app.add_route(path, answer_head(resource))
+
     for family in FAMILIES:
         collection: Collection
         item: Item
@@ -70,14 +94,14 @@ def add_routes(
         else:
             collection = Collection(family, database, page_size)
         item = CampaignItem(family, database) if isinstance(family, Campaigns) else Item(family, database)
-        app.add_route(f"/rest-api/{family.name}/", collection)
-        app.add_route(f"/rest-api/{family.name}/{ID}/", item)
-    app.add_route("/rest-api/", ApiRoot())
-    app.add_route(f"/rest-api/campaigns/{ID}/stats/", CampaignStats(REGISTRY["campaigns"]))
-    app.add_route(f"/rest-api/surveyaggregate/{ID}/", SurveyAggregate())
-    app.add_route("/rest-api/bulkcontact/", BulkContacts(database, settings))
-    app.add_route(f"/rest-api/phonebook/{ID}/import/", PhonebookImport(database, settings))
-    app.add_route("/rest-api/api-token-auth/", TokenAuth(authenticator))
-    app.add_route("/rest-api/openapi.json", OpenApiDocument(FAMILIES, settings))
-    app.add_route(media_path(settings, settings.media.uploads_dir), AudioDownload(settings))
-    app.add_route(media_path(settings, settings.media.recordings_dir), RecordingDownload(settings))
+        route(f"/rest-api/{family.name}/", collection)
+        route(f"/rest-api/{family.name}/{ID}/", item)
+    route("/rest-api/", ApiRoot())
+    route(f"/rest-api/campaigns/{ID}/stats/", CampaignStats(REGISTRY["campaigns"]))
+    route(f"/rest-api/surveyaggregate/{ID}/", SurveyAggregate())
+    route("/rest-api/bulkcontact/", BulkContacts(database, settings))
+    route(f"/rest-api/phonebook/{ID}/import/", PhonebookImport(database, settings))
+    route("/rest-api/api-token-auth/", TokenAuth(authenticator))
+    route("/rest-api/openapi.json", OpenApiDocument(FAMILIES, settings))
+    route(media_path(settings, settings.media.uploads_dir), AudioDownload(settings))
+    route(media_path(settings, settings.media.recordings_dir), RecordingDownload(settings))

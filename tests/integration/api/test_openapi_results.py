@@ -18,12 +18,15 @@ def test_document_lists_exactly_the_served_routes_and_methods(app: Any, client: 
     served = {}
     for route in inspect.inspect_routes(app):
         path = re.sub(r"\{(\w+)(:[^}]*)?\}", r"{\1}", route.path)
-        served[path] = {m.method.lower() for m in route.methods if not m.internal}
+        methods = {m.method.lower() for m in route.methods if not m.internal}
+        assert ("head" in methods) == ("get" in methods), path  # HEAD wherever GET, said once in info
+        served[path] = methods - {"head"}
     documented = {
         path: {m for m in item if m in ("get", "post", "put", "patch", "delete")}
         for path, item in document["paths"].items()
     }
     assert documented == served
+    assert "HEAD is answered wherever GET is" in document["info"]["description"]
     schemas = document["components"]["schemas"]
     for path, item in document["paths"].items():
         for method, operation in item.items():
