@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable
 from typing import IO, Any, cast
 
 import falcon
@@ -35,10 +35,17 @@ def body_stream(req: falcon.Request) -> IO[bytes]:
     return io.BytesIO(b"")
 
 
-def require_length(req: falcon.Request) -> None:
-    """Multipart parsing needs the body length; chunked multipart uploads get 411."""
-    if req.content_length is None and req.get_header("Transfer-Encoding") is not None:
-        raise falcon.HTTPLengthRequired(description="Send multipart/form-data with a Content-Length.")
+MULTIPART_SLACK_BYTES = 64 * 1024  # boundaries, part headers and text fields around the file
+
+
+def multipart_parts(req: falcon.Request) -> Iterable[BodyPart]:
+    """The parts of a multipart/form-data body. A chunked body (no Content-Length) is read whole
+    first, up to api.upload_max_bytes plus room for the form around the file (413 beyond)."""
+    if req.content_length is not None or req.get_header("Transfer-Encoding") is None:
+        return cast(Iterable[BodyPart], req.get_media())
+    data = _bounded_bytes(req, MULTIPART_SLACK_BYTES)
+    handler = req.options.media_handlers[falcon.MEDIA_MULTIPART]
+    return cast(Iterable[BodyPart], handler.deserialize(io.BytesIO(data), req.content_type, len(data)))
 
 
 def read_body(req: falcon.Request) -> dict[str, object]:
@@ -52,8 +59,8 @@ def read_body(req: falcon.Request) -> dict[str, object]:
         text = _bounded_bytes(req).decode("utf-8", "replace")
         data = falcon.uri.parse_query_string(text, keep_blank=True, csv=False)
     elif kind == falcon.MEDIA_MULTIPART:
-        require_length(req)
-        data = {part.name: _part_text(part) for part in _parts(req) if part.name and not part.filename}
+        parts = multipart_parts(req)
+        data = {part.name: _part_text(part) for part in parts if part.name and not part.filename}
     else:
         raise falcon.HTTPUnsupportedMediaType(description=f'Unsupported media type "{kind}" in request.')
     if not isinstance(data, dict):
@@ -63,9 +70,10 @@ def read_body(req: falcon.Request) -> dict[str, object]:
     return {str(key): value for key, value in data.items()}
 
 
-def _bounded_bytes(req: falcon.Request) -> bytes:
-    """The whole body, refusing (413) more than api.upload_max_bytes even when no length was sent."""
-    limit: int = req.context.settings.api.upload_max_bytes
+def _bounded_bytes(req: falcon.Request, slack_bytes: int = 0) -> bytes:
+    """The whole body, refusing (413) more than api.upload_max_bytes (plus `slack_bytes`) even when
+    no length was sent."""
+    limit: int = req.context.settings.api.upload_max_bytes + slack_bytes
     data: bytes = body_stream(req).read(limit + 1)
     if len(data) > limit:
         raise falcon.HTTPContentTooLarge(description=f"Request body larger than {limit} bytes.")
@@ -79,11 +87,6 @@ def _parse_json(data: bytes) -> Any:
         return json.loads(data)
     except (ValueError, RecursionError) as exc:
         raise falcon.HTTPBadRequest(description=f"JSON parse error - {str(exc)[:200]}") from None
-
-
-def _parts(req: falcon.Request) -> Iterator[BodyPart]:
-    form = req.get_media()
-    yield from form
 
 
 def _part_text(part: BodyPart) -> str:

@@ -8,7 +8,7 @@ import secrets
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import BinaryIO
+from typing import Protocol
 
 import falcon
 
@@ -53,7 +53,11 @@ def reserve_path(directory: Path, stem: str, suffix: str, taken: set[str] | None
     raise RuntimeError(f"cannot find a free file name for {stem}{suffix} in {directory}")
 
 
-def spool_upload(stream: BinaryIO, directory: Path, max_bytes: int) -> Path:
+class Readable(Protocol):
+    def read(self, size: int = -1, /) -> bytes: ...
+
+
+def spool_upload(stream: Readable, directory: Path, max_bytes: int) -> Path:
     """Copy `stream` into a temp file under `directory`; 413 (and no file left) beyond `max_bytes`."""
     directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix=".upload-", dir=directory)

@@ -21,7 +21,6 @@ ERROR_CODES = {
     "403": ("Forbidden", "Authenticated but not allowed."),
     "404": ("NotFound", "No such object, or not yours."),
     "405": ("MethodNotAllowed", "Method not allowed on this route."),
-    "411": ("LengthRequired", "Multipart upload sent without Content-Length (chunked)."),
     "413": ("ContentTooLarge", "Body larger than api.upload_max_bytes."),
     "415": ("UnsupportedMediaType", "Unsupported Content-Type."),
 }

@@ -110,7 +110,7 @@ def extra_paths(settings: Settings) -> dict[str, Any]:
                 "requestBody": _body(_ref("AudioUpload"), multipart),
                 "responses": {
                     "201": _json_response("Stored", _ref("AudioFiles")),
-                    **_errors("400", "401", "411", "413", "415"),
+                    **_errors("400", "401", "413", "415"),
                 },
             }
         },

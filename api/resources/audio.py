@@ -11,7 +11,7 @@ import falcon
 import peewee
 
 from api.audio_convert import NotAudio, convert_to_wav8k
-from api.body import media_type, require_length
+from api.body import media_type, multipart_parts
 from api.errors import ValidationFailed, not_found
 from api.fields import Field
 from api.fields import parse as parse_fields
@@ -78,7 +78,6 @@ class AudioCollection(Collection):
             raise ValidationFailed(
                 {"audio_file": "Upload the file as multipart/form-data (field audio_file)."}
             )
-        require_length(req)
         text, upload, original_name = self._read_form(req)
         try:
             obj = self._store(req, text, upload, original_name)
@@ -94,7 +93,7 @@ class AudioCollection(Collection):
         upload: Path | None = None
         original_name = ""
         try:
-            for part in req.get_media():
+            for part in multipart_parts(req):
                 if part.name == "audio_file" and part.filename is not None and upload is None:
                     original_name = part.filename or ""
                     upload = spool_upload(part.stream, self.upload_dir, self.settings.api.upload_max_bytes)

@@ -24,7 +24,7 @@ import peewee
 import pytest
 
 from ivrd.store.models import CallerIdGroup, Gateway, Phonebook, User, UserGateway
-from tests.integration.api.helpers import wav_bytes
+from tests.integration.api.helpers import multipart, wav_bytes
 
 REPO = Path(__file__).resolve().parents[3]
 SEED = REPO.parent / "shared" / "seed" / "how-to-create-an-ivr-survey-via-api.rst"
@@ -215,7 +215,7 @@ def test_chunked_bodies_under_gunicorn(server: int) -> None:
         server, f"/rest-api/phonebook/{created['id']}/import/", "text/csv", csv_body
     )
     assert status == 200 and isinstance(report, dict) and report["created"] == 3000
-    status, refused = chunked_request(
-        server, "/rest-api/audio-files/", "multipart/form-data; boundary=x", b"--x--"
-    )
-    assert status == 411 and isinstance(refused, dict) and "detail" in refused
+    form, content_type = multipart({"name": "chunked"}, {"audio_file": ("hello.wav", wav_bytes(0.5))})
+    status, uploaded = chunked_request(server, "/rest-api/audio-files/", content_type, form)
+    assert status == 201 and isinstance(uploaded, dict) and uploaded["name"] == "chunked"
+    assert uploaded["audio_file"].endswith("/hello.wav")
