@@ -185,7 +185,7 @@ class AmdCall:
                         return
                     log.warning("call %s: no audio in %s for %.1f s; answering-machine detection stops",
                                 self.uuid, self.path, options.stall_s)
-                    self._decisions.append(self._no_audio(analyzer.elapsed_ms))
+                    self._decisions += self._no_audio(analyzer.elapsed_ms)
                     return
                 await asyncio.sleep(options.poll_interval_s)
         finally:
@@ -216,11 +216,14 @@ class AmdCall:
                                     wait_for_end_of_greeting=False))
         return analyzer.done
 
-    def _no_audio(self, elapsed_ms: int) -> AmdDecision:
-        detection = next((d for d in self._decisions if d.stage is AmdStage.DETECT), None)
-        stage = AmdStage.DETECT if detection is None else AmdStage.END_OF_GREETING
-        result = AmdResult.UNKNOWN if detection is None else AmdResult.MACHINE_END_OTHER
-        return AmdDecision(stage, result, f"NOAUDIO-{elapsed_ms}", elapsed_ms, final=True)
+    def _no_audio(self, elapsed_ms: int) -> list[AmdDecision]:
+        """What the audio stopping settles: nothing after a person's verdict (it stands)."""
+        detections = [d for d in self._decisions if d.stage is AmdStage.DETECT]
+        if detections and detections[-1].result is AmdResult.HUMAN:
+            return []
+        stage = AmdStage.DETECT if not detections else AmdStage.END_OF_GREETING
+        result = AmdResult.UNKNOWN if not detections else AmdResult.MACHINE_END_OTHER
+        return [AmdDecision(stage, result, f"NOAUDIO-{elapsed_ms}", elapsed_ms, final=True)]
 
     async def _settle(self, recording: bool) -> None:
         """No decision was acted on: the audio ended, stalled or could not be recorded."""

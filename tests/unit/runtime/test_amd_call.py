@@ -115,6 +115,13 @@ def test_audio_that_stops_arriving_ends_the_detection(tmp_path: Path) -> None:
     assert inputs(switch) == [f"input {AmdDecided('notsure', False, None)}"]  # voicemail only: hang up
 
 
+def test_audio_that_stops_during_the_watch_keeps_the_persons_verdict(tmp_path: Path) -> None:
+    switch = FakeSwitch(pcm(silence(0.3), speech(0.5, seed=2), silence(1.0)))  # ends 1 s into the watch
+    facts = detect(tmp_path, switch, behaviour=3, stall_s=0.3)
+    assert facts is not None and facts.result is AmdResult.HUMAN
+    assert inputs(switch) == [f"input {AmdDecided('person', False, None)}"]  # hung up, no voicemail
+
+
 def test_the_legs_end_stops_the_listening(tmp_path: Path) -> None:
     switch = FakeSwitch(None)
     switch.done.set()  # the callee hung up at once
