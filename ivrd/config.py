@@ -57,7 +57,12 @@ class MediaSettings:
     amd_dir: str = "amd"
     keep_amd_audio: bool = False
     tts_voice: str = "slt"
+    tts_languages: str = ""  # "fr=tts_commandline|fr, es=tts_commandline|es": engine|voice per language
     sounds_root: str = ""
+
+    def tts_by_language(self) -> dict[str, str]:
+        """media.tts_languages as {language code: "engine|voice"} (validated by load_settings)."""
+        return parse_tts_languages(self.tts_languages)[0]
 
 
 @dataclass(frozen=True)
@@ -163,6 +168,20 @@ def _apply_amd(settings: Settings, values: dict[str, Any], problems: list[str]) 
         return settings
 
 
+def parse_tts_languages(text: str) -> tuple[dict[str, str], list[str]]:
+    """`code=engine|voice` entries separated by commas; returns the mapping and the problems."""
+    mapping: dict[str, str] = {}
+    problems: list[str] = []
+    for entry in filter(None, (part.strip() for part in text.split(","))):
+        code, _, spec = (item.strip() for item in entry.partition("="))
+        engine, _, voice = spec.partition("|")
+        if not code or not engine.strip() or not voice.strip() or " " in spec or "|" in voice:
+            problems.append(f"media.tts_languages: expected code=engine|voice, got {entry!r}")
+            continue
+        mapping[code.lower()] = spec
+    return mapping, problems
+
+
 def _validate(settings: Settings, problems: list[str]) -> None:
     url = settings.database.url
     if not url.startswith(("sqlite:///", "postgresql://", "postgres://", "postgresext://")):
@@ -171,6 +190,7 @@ def _validate(settings: Settings, problems: list[str]) -> None:
         problems.append(f"esl.port: must be 1-65535, got {settings.esl.port}")
     if settings.api.page_size < 1:
         problems.append("api.page_size: must be at least 1")
+    problems += parse_tts_languages(settings.media.tts_languages)[1]
     if settings.dialer.max_calls < 1:
         problems.append("dialer.max_calls: must be at least 1")
     host, _, port = settings.api.bind.rpartition(":")

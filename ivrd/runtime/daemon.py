@@ -74,7 +74,8 @@ class Daemon:
         self.client = self._new_client()
         media_root = Path(settings.media.root).resolve()
         media = MediaOptions(recordings_dir=media_root / settings.media.recordings_dir,
-                             tts_voice=settings.media.tts_voice)
+                             tts_voice=settings.media.tts_voice,
+                             tts_languages=settings.media.tts_by_language())
         goodbye = str(sounds.playback_path(sounds.TECHNICAL_DIFFICULTIES, settings.sounds_root.resolve()))
         self.surveys = SurveyCache(self.db, media_root)
         self.dispatcher = Dispatcher(LegServices(self, self.db, self.surveys, media, goodbye))

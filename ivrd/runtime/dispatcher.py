@@ -77,6 +77,11 @@ class Dispatcher:
         self.peak_legs = 0
 
     # -- registration ------------------------------------------------------------------------------
+    @property
+    def services(self) -> LegServices:
+        """What legs are given: ESL client, database writer, surveys, media options."""
+        return self._services
+
     def expect_leg(self, uuid: str, spec: LegSpec) -> None:
         self._expected[uuid] = spec
         if self._preparer is not None:

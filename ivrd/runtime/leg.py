@@ -201,7 +201,7 @@ class Leg:
     async def _perform(self, action: SurveyAction) -> None:
         spec = self.spec
         assert spec is not None
-        voice = self._services.media.tts_voice
+        voice = self._services.media.tts
         if isinstance(action, Play):
             await self._execute([steps.play_step(action.prompt, voice)], "play", action.token)
         elif isinstance(action, Collect):

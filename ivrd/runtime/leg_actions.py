@@ -8,7 +8,7 @@ CHANNEL_EXECUTE_COMPLETE of the last one reports the action's end.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ivrd.esl.api_commands import channel_variable_block
@@ -24,11 +24,39 @@ US_RINGBACK = "tone_stream://%(2000,4000,440,480);loops=-1"
 
 
 @dataclass(frozen=True)
+class TtsVoices:
+    """Who speaks each survey language: `engine|voice` per language code (``fr`` also serves
+    ``fr-ca``), mod_flite with `default_voice` for the others."""
+
+    default_voice: str = "slt"
+    by_language: Mapping[str, str] = field(default_factory=dict)
+
+    def spec(self, language: str) -> str:
+        code = (language or "").strip().lower()
+        chosen = self.by_language.get(code) or self.by_language.get(code.split("-")[0])
+        return chosen or f"{TTS_ENGINE}|{self.default_voice}"
+
+
+@dataclass(frozen=True)
 class MediaOptions:
-    """Where files live and how to speak: absolute recording directory, TTS voice."""
+    """Where files live and how to speak: absolute recording directory, TTS voices."""
 
     recordings_dir: Path
     tts_voice: str = "slt"
+    tts_languages: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def tts(self) -> TtsVoices:
+        return TtsVoices(self.tts_voice, self.tts_languages)
+
+
+Voice = str | TtsVoices  # a bare name is a mod_flite voice
+
+
+def _tts_spec(prompt: Prompt, voice: Voice) -> str:
+    """`engine|voice|text` for a prompt without audio."""
+    voices = voice if isinstance(voice, TtsVoices) else TtsVoices(voice)
+    return f"{voices.spec(prompt.tts_language)}|{_tts_text(prompt.tts_text or '')}"
 
 
 def _tts_text(text: str) -> str:
@@ -36,11 +64,11 @@ def _tts_text(text: str) -> str:
     return " ".join(text.replace("'", "\u2019").replace("|", " ").split())
 
 
-def prompt_file(prompt: Prompt, voice: str) -> str:
+def prompt_file(prompt: Prompt, voice: Voice) -> str:
     """A prompt as one file argument: the audio path, or `tts://engine|voice|text`."""
     if prompt.audio_path:
         return prompt.audio_path
-    return f"tts://{TTS_ENGINE}|{voice}|{_tts_text(prompt.tts_text or '')}"
+    return f"tts://{_tts_spec(prompt, voice)}"
 
 
 def _argument(text: str) -> str:
@@ -48,13 +76,13 @@ def _argument(text: str) -> str:
     return f"'{text}'" if " " in text else text
 
 
-def play_step(prompt: Prompt, voice: str) -> Step:
+def play_step(prompt: Prompt, voice: Voice) -> Step:
     if prompt.audio_path:
         return ("playback", prompt.audio_path)
-    return ("speak", f"{TTS_ENGINE}|{voice}|{_tts_text(prompt.tts_text or '')}")
+    return ("speak", _tts_spec(prompt, voice))
 
 
-def collect_step(action: Collect, voice: str) -> Step:
+def collect_step(action: Collect, voice: Voice) -> Step:
     """play_and_get_digits with one try; digits land in DIGITS_VARIABLE (or `<var>_invalid`)."""
     prompt = prompt_file(action.prompt, voice) if action.prompt is not None else NO_PROMPT_FILE
     words = [
@@ -105,7 +133,7 @@ class AttemptHeaders:
 CANCEL_TRANSFER_BINDING = "0 a o hangup::NORMAL_CLEARING"
 
 
-def transfer_steps(action: Transfer, voice: str, call_variables: Mapping[str, str],
+def transfer_steps(action: Transfer, voice: Voice, call_variables: Mapping[str, str],
                    attempt: AttemptHeaders | None = None) -> list[Step]:
     """Bridge to the far end with the spec §5.6 variables; the caller stays up when the far end leaves
     and can hang the far end up with `*0`."""

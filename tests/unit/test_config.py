@@ -75,3 +75,17 @@ def test_bad_amd_parameters_are_named(tmp_path: Path, body: str, named: str) -> 
     with pytest.raises(ConfigError) as info:
         load_settings(config, env={})
     assert any(p.startswith("amd:") and named in p for p in info.value.problems)
+
+
+def test_tts_languages_map_survey_languages_to_engines(tmp_path: Path) -> None:
+    config = tmp_path / "ivrd.toml"
+    config.write_text('[media]\ntts_languages = "fr=tts_commandline|fr, ES=tts_commandline|es"\n')
+    settings = load_settings(config, env={})
+    assert settings.media.tts_by_language() == {"fr": "tts_commandline|fr", "es": "tts_commandline|es"}
+    config.write_text('[media]\ntts_languages = "fr=flite, de"\n')
+    with pytest.raises(ConfigError) as info:
+        load_settings(config, env={})
+    assert [p for p in info.value.problems if p.startswith("media.tts_languages")] == [
+        "media.tts_languages: expected code=engine|voice, got 'fr=flite'",
+        "media.tts_languages: expected code=engine|voice, got 'de'",
+    ]

@@ -73,14 +73,14 @@ class Harness:
 
 @contextlib.asynccontextmanager
 async def running(tmp_path: Path, scenario: Scenario | None = None,
-                  events: tuple[str, ...] = ()) -> AsyncIterator[Harness]:
+                  events: tuple[str, ...] = (), tts_languages: str = "") -> AsyncIterator[Harness]:
     """A started simulator and a connected daemon, both stopped at the end."""
     media_root = tmp_path / "media"
     media_root.mkdir(exist_ok=True)
     sim = SimFreeSwitch(password=PASSWORD, scenario=scenario, media_root=media_root)
     await sim.start()
     settings = Settings(esl=EslSettings(host="127.0.0.1", port=sim.port, password=PASSWORD),
-                        media=MediaSettings(root=str(media_root)))
+                        media=MediaSettings(root=str(media_root), tts_languages=tts_languages))
     from ivrd.store.db import database_proxy
 
     daemon = Daemon(settings, database_proxy.obj)

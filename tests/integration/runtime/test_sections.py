@@ -9,7 +9,7 @@ import peewee
 import pytest
 
 from ivrd.sim import Callee
-from ivrd.store.models import Campaign, DncContact, DncList, Gateway, SmsGateway, SmsMessage
+from ivrd.store.models import Campaign, DncContact, DncList, Gateway, SmsGateway, SmsMessage, Survey
 from tests.integration.runtime.harness import SurveyBuilder, aggregates, results_by_section, running
 
 pytestmark = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
@@ -98,6 +98,19 @@ def test_tts_prompts_substitute_tags_and_spell_the_caller_number(
             assert collect == "play_and_get_digits"
             assert "'tts://flite|slt|Press one, it\u2019s ok'" in args
             assert [r.response for r in results_by_section(b.survey.id)[pick.id]] == ["Yes"]
+
+    asyncio.run(main())
+
+
+def test_the_survey_language_picks_the_configured_tts_engine(
+        database: peewee.Database, tmp_path: Path) -> None:
+    async def main() -> None:
+        async with running(tmp_path, tts_languages="fr=tts_commandline|fr") as h:
+            b = SurveyBuilder(h.media_root)
+            Survey.update(tts_language="fr").where(Survey.id == b.survey.id).execute()
+            b.section(1, "Bonjour", script="Bonjour {first_name}")
+            uuid, _ = await h.run_call(b.survey.id, Callee(**FAST))
+            assert h.apps[uuid] == [("speak", "tts_commandline|fr|Bonjour")]
 
     asyncio.run(main())
 

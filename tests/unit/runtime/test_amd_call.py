@@ -131,9 +131,10 @@ def test_the_legs_end_stops_the_listening(tmp_path: Path) -> None:
 
 def test_the_daemon_detects_with_the_parameters_of_its_amd_section(tmp_path: Path) -> None:
     amd = AmdParams(after_greeting_silence_ms=1000)
-    settings = Settings(media=MediaSettings(root=str(tmp_path)), amd=amd)
-    daemon = Daemon(settings, peewee.SqliteDatabase(":memory:"))
+    media = MediaSettings(root=str(tmp_path), tts_languages="fr=tts_commandline|fr")
+    daemon = Daemon(Settings(media=media, amd=amd), peewee.SqliteDatabase(":memory:"))
     assert daemon.amd.options.params.after_greeting_silence_ms == 1000
+    assert daemon.dispatcher.services.media.tts.spec("fr") == "tts_commandline|fr"
     assert daemon.amd.options.amd_dir == tmp_path.resolve() / "amd"
 
 

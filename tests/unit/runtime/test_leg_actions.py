@@ -16,6 +16,19 @@ def test_play_uses_playback_for_files_and_speak_for_text() -> None:
         "speak", "flite|kal|It\u2019s a test ok")
 
 
+def test_the_survey_language_chooses_the_tts_engine_and_voice() -> None:
+    options = steps.MediaOptions(Path("/m"), tts_voice="kal", tts_languages={"fr": "tts_commandline|fr"})
+    voices = options.tts
+    assert voices.spec("fr") == voices.spec("fr-CA") == voices.spec("FR") == "tts_commandline|fr"
+    assert voices.spec("de") == voices.spec("") == "flite|kal"
+    french = Prompt(tts_text="Bonjour", tts_language="fr-ca")
+    assert steps.play_step(french, voices) == ("speak", "tts_commandline|fr|Bonjour")
+    action = Collect("c1", french, 1, 1, "#", 5000, 3000, "^[1]$")
+    assert steps.collect_step(action, voices)[1].split()[5] == "tts://tts_commandline|fr|Bonjour"
+    english = Prompt(tts_text="Hello", tts_language="en")
+    assert steps.play_step(english, voices) == ("speak", "flite|kal|Hello")
+
+
 def test_collect_is_one_try_with_anchored_regex_and_silent_invalid_file() -> None:
     action = Collect("c1", Prompt(tts_text="Press one"), 1, 2, "#", 5000, 3000, "^[0-9]{1,2}$")
     app, arg = steps.collect_step(action, "kal")
