@@ -208,7 +208,7 @@ class AmdAnalyzer:
         return self.detection
 
     def _decide_end(self, result: AmdResult, cause: str, beep: Beep | None = None) -> AmdDecision:
-        late_beep_ms = self.params.late_beep_ms if self.replaced_end is None else 0
+        late_beep_ms = self.params.late_beep_ms
         waits = result is AmdResult.MACHINE_END_SILENCE and self.wait_for_end and late_beep_ms > 0
         self._late_beep_until_ms = self.elapsed_ms + late_beep_ms
         self.end = AmdDecision(

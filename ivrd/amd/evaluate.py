@@ -54,12 +54,12 @@ class Outcome:
     row: LabelRow
     detection: AmdDecision
     end: AmdDecision | None
-    first: AmdDecision | None = None
+    first: AmdDecision
 
     @property
     def revised(self) -> bool:
         """A human verdict was replaced by a machine after it (beep or greeting going on)."""
-        return self.first is not None and self.first is not self.detection
+        return self.first is not self.detection
 
     @property
     def predicted(self) -> str:
@@ -179,8 +179,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
 
 
 def _first_class(outcome: Outcome) -> str:
-    first = outcome.first or outcome.detection
-    return "machine" if first.result.is_machine else first.result.value
+    return "machine" if outcome.first.result.is_machine else outcome.first.result.value
 
 
 def per_kind_accuracy(outcomes: Sequence[Outcome]) -> dict[str, tuple[int, int]]:

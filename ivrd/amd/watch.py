@@ -40,7 +40,6 @@ class HumanWatch:
         self._greeting = greeting
         self._start_ms = greeting.elapsed_ms
         self._words_at_start = greeting.words
-        self._voiced_at_start = greeting.voiced_ms
         self._level_db = greeting.speech_level_db()
         self._speech_at_start = (greeting.speech_ms, greeting.speech_level_sum_db)
         self._resumed = False  # speech came back within watch_resume_ms and is being judged
@@ -64,13 +63,13 @@ class HumanWatch:
             self._judged = not self._resumed
         if self._resumed:
             verdict = greeting.verdict()  # the greeting goes on: the detection rules judge it on
-            machine = verdict is not None and verdict.result is AmdResult.MACHINE_START
-            if machine and self.loud_enough(greeting.speech_level_db(*self._speech_at_start)):
-                self.cause = f"RESUMED-{verdict.cause if verdict else ''}"
-                return WatchState.MACHINE
-            ended = not greeting.in_word and greeting.silence_ms >= params.after_greeting_silence_ms
-            if machine or ended:  # too quiet to be the callee's, or it ended as a person's
-                self._resumed, self._judged = False, True
+            if verdict is not None and verdict.result is AmdResult.MACHINE_START:
+                if self.loud_enough(greeting.speech_level_db(*self._speech_at_start)):
+                    self.cause = f"RESUMED-{verdict.cause}"
+                    return WatchState.MACHINE
+                self._resumed, self._judged = False, True  # too quiet to be the callee's
+            elif not greeting.in_word and greeting.silence_ms >= params.after_greeting_silence_ms:
+                self._resumed, self._judged = False, True  # it ended as a person's
         if self.elapsed_ms >= params.human_watch_ms and not self._resumed and not tone_pending:
             return WatchState.OVER
         return WatchState.WATCHING

@@ -62,7 +62,7 @@ def facts_of(decisions: list[AmdDecision], offset_ms: int, action: str = "") -> 
     decision time is the last detection's (a person's verdict revised to a machine: the revision)."""
     if not decisions:
         raise ValueError("decisions: at least one analyzer decision is needed")
-    detection = [d for d in decisions if d.stage is AmdStage.DETECT or d is decisions[0]][-1]
+    detection = next((d for d in reversed(decisions) if d.stage is AmdStage.DETECT), decisions[0])
     last = decisions[-1]
     cause = "/".join(d.cause for d in decisions)[:CAUSE_MAX_CHARS]
     beep_end_ms = next((d.beep_end_ms for d in decisions if d.beep_end_ms is not None), None)

@@ -25,17 +25,7 @@ LOCK_CONFLICT_RETRIES = 5
 def is_lock_conflict(exc: BaseException) -> bool:
     """A deadlock or serialization failure PostgreSQL resolved by undoing this statement (peewee
     keeps the driver's error in `orig`)."""
-    seen: list[BaseException] = []
-    stack: list[object] = [exc]
-    while stack:
-        item = stack.pop()
-        if not isinstance(item, BaseException) or item in seen:
-            continue
-        seen.append(item)
-        if getattr(item, "pgcode", None) in LOCK_CONFLICT_CODES:
-            return True
-        stack += [getattr(item, "orig", None), item.__cause__, item.__context__, *item.args[:1]]
-    return False
+    return getattr(getattr(exc, "orig", exc), "pgcode", None) in LOCK_CONFLICT_CODES
 
 
 @dataclass
