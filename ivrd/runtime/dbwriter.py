@@ -122,16 +122,26 @@ class DbWriter:
         except Exception as exc:  # the commit itself failed: nothing of the batch is stored
             log.exception("database commit of %d writes failed", len(batch))
             for job in batch:
-                job.future.set_exception(exc)
+                _settle(job.future, None, exc)
             return []
         self.batches_committed += 1
         for job, result, error in outcomes:
             if error is None:
                 self.jobs_done += 1
-                job.future.set_result(result)
             else:
                 log.error("database write failed: %s", error, exc_info=error)
-                job.future.set_exception(error)
+            _settle(job.future, result, error)
         if again:
             log.info("database lock conflict with another writer; %d writes run again", len(again))
         return again
+
+
+def _settle(future: concurrent.futures.Future[Any], result: Any, error: BaseException | None) -> None:
+    """Hands a job's outcome to its caller, unless the caller stopped waiting (cancelled its
+    future): the write is done all the same, and the writer thread must not die of it."""
+    if future.cancelled():
+        return
+    if error is None:
+        future.set_result(result)
+    else:
+        future.set_exception(error)

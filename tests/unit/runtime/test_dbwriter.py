@@ -108,3 +108,15 @@ def test_a_job_that_keeps_losing_lock_conflicts_fails_in_the_end(database: peewe
     with pytest.raises(peewee.OperationalError):
         doomed.result(timeout=10)
     writer.stop()
+
+
+def test_a_caller_that_stops_waiting_does_not_stop_the_writer(database: peewee.SqliteDatabase) -> None:
+    writer = DbWriter(database)
+    abandoned = writer.submit(lambda: Row.create(value=1).value)
+    assert abandoned.cancel()  # e.g. the awaiting task was cancelled at shutdown
+    later = writer.submit(lambda: Row.create(value=2).value)
+    writer.start()
+    assert later.result(timeout=10) == 2
+    writer.stop()
+    with database.connection_context():
+        assert sorted(r.value for r in Row.select()) == [1, 2]  # the abandoned write was still made
