@@ -149,41 +149,60 @@ def _classify(args: argparse.Namespace) -> int:
     return status
 
 
+LABEL_COLUMNS = ("file", "label", "beep_end_ms", "kind")  # the columns of a file without a header
+TIME_COLUMNS = ("beep_end_ms", "turn_end_ms")
+
+
 def read_labels(path: Path) -> list[LabelRow]:
-    """Rows file,label[,beep_end_ms[,kind]]; a header row is skipped; paths relative to the CSV."""
+    """Rows file,label[,beep_end_ms[,kind]]; paths relative to the CSV.
+
+    A first row with a ``file`` column is a header naming the columns; then they may come in
+    any order and ``turn_end_ms`` (when a person's first turn of speech ends) may be given too.
+    Other columns are ignored.
+    """
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise AmdInputError(f"{path}: cannot read labels ({exc})") from exc
+    columns: tuple[str, ...] = LABEL_COLUMNS
     rows: list[LabelRow] = []
     for line_no, fields in enumerate(csv.reader(text.splitlines()), start=1):
         fields = [f.strip() for f in fields]
         if not fields or not any(fields) or fields[0].startswith("#"):
             continue
-        if line_no == 1 and fields[0].lower() == "file":
+        if line_no == 1 and "file" in (f.lower() for f in fields):
+            columns = _header(path, fields)
             continue
-        rows.append(_label_row(path, line_no, fields))
+        rows.append(_label_row(path, line_no, dict(zip(columns, fields, strict=False))))
     if not rows:
         raise AmdInputError(f"{path}: no label rows")
     return rows
 
 
-def _label_row(path: Path, line_no: int, fields: list[str]) -> LabelRow:
+def _header(path: Path, fields: list[str]) -> tuple[str, ...]:
+    columns = tuple(f.lower() for f in fields)
+    if "label" not in columns:
+        raise AmdInputError(f"{path} line 1: the header has no label column")
+    return columns
+
+
+def _label_row(path: Path, line_no: int, fields: dict[str, str]) -> LabelRow:
     where = f"{path} line {line_no}"
-    if len(fields) < 2:
+    if not fields.get("file") or "label" not in fields:
         raise AmdInputError(f"{where}: expected file,label[,beep_end_ms]")
-    label = fields[1].lower()
+    label = fields["label"].lower()
     if label not in LABEL_CLASSES:
-        raise AmdInputError(f"{where}: label {fields[1]!r} is not one of {', '.join(LABEL_CLASSES)}")
-    beep_end_ms = None
-    if len(fields) > 2 and fields[2]:
+        raise AmdInputError(f"{where}: label {fields['label']!r} is not one of {', '.join(LABEL_CLASSES)}")
+    times: dict[str, int | None] = {}
+    for column in TIME_COLUMNS:
+        value = fields.get(column, "")
         try:
-            beep_end_ms = int(float(fields[2]))
+            times[column] = int(float(value)) if value else None
         except ValueError:
-            raise AmdInputError(f"{where}: beep_end_ms {fields[2]!r} is not a number") from None
-    kind = fields[3] if len(fields) > 3 and fields[3] else label
-    file = fields[0] if Path(fields[0]).is_absolute() else str(path.parent / fields[0])
-    return LabelRow(file, label, beep_end_ms, kind, line_no)
+            raise AmdInputError(f"{where}: {column} {value!r} is not a number") from None
+    kind = fields.get("kind") or label
+    file = fields["file"] if Path(fields["file"]).is_absolute() else str(path.parent / fields["file"])
+    return LabelRow(file, label, times["beep_end_ms"], kind, line_no, times["turn_end_ms"])
 
 
 def _evaluate(args: argparse.Namespace) -> int:

@@ -5,7 +5,8 @@
 Speech comes from espeak-ng (and flite for the holdout split), mixed with numpy: people who
 answer briefly or with a sentence and then wait, quiet and noisy callers, voicemail greetings
 with and without beeps, greetings over music, carrier messages with SIT tones, dead air and
-fax tones. Every file passes a G.711 round trip. Labels: file,label,beep_end_ms,kind,detail.
+fax tones. Every file passes a G.711 round trip. Labels: file,label,beep_end_ms,kind,detail,
+turn_end_ms (for people: when their first turn of speech ends, before any pause they wait in).
 """
 
 from __future__ import annotations
@@ -55,6 +56,7 @@ class Clip:
     label: str
     kind: str
     beep_end_ms: int | None = None
+    turn_end_ms: int | None = None
 
 
 class Builder:
@@ -129,6 +131,7 @@ class Builder:
             pool = texts.HUMAN_SENTENCE
         text = self.pick(texts.for_split(pool, self.split))
         parts = [self.sec(0.1, 0.7), self.speech(text)]
+        turn_end_ms = sum(p.size for p in parts) * 1000 // self.rate
         if kind == "human_repeat":
             parts += [
                 self.sec(1.4, 2.2),
@@ -138,8 +141,9 @@ class Builder:
         dbfs = self.rng.uniform(-46, -38) if kind == "human_quiet" else self.rng.uniform(-30, -16)
         if kind == "human_noisy":
             snr = self.rng.uniform(6, 20)
-            return Clip(self.finish(parts, dbfs, snr, self.pick(self.settings["noises"])), "human", kind)
-        return Clip(self.finish(parts, dbfs), "human", kind)
+            audio = self.finish(parts, dbfs, snr, self.pick(self.settings["noises"]))
+            return Clip(audio, "human", kind, turn_end_ms=turn_end_ms)
+        return Clip(self.finish(parts, dbfs), "human", kind, turn_end_ms=turn_end_ms)
 
     def greeting(self, sentences: list[str]) -> np.ndarray:
         voice = self.pick(self.voices)
@@ -299,11 +303,12 @@ def generate(out: Path, split: str, seed: int, rate_hz: int, scale: float) -> in
                     "" if clip.beep_end_ms is None else clip.beep_end_ms,
                     clip.kind,
                     " ".join(builder.notes),
+                    "" if clip.turn_end_ms is None else clip.turn_end_ms,
                 ]
             )
     with (out / "labels.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "label", "beep_end_ms", "kind", "detail"])
+        writer.writerow(["file", "label", "beep_end_ms", "kind", "detail", "turn_end_ms"])
         writer.writerows(rows)
     return len(rows)
 

@@ -74,12 +74,13 @@ def finish(parts: list[np.ndarray], dbfs: float, rng: np.random.Generator, snr_d
     return audio + floor * 10 ** (rng.uniform(-72, -62) / 20)
 
 
-def person(s: Sounds) -> tuple[np.ndarray, str]:
+def person(s: Sounds) -> tuple[np.ndarray, int, str]:
     rng = s.rng
     voice = str(rng.choice([v for v in s.voices if any(s.has(v, c) for c in HUMAN_CLIPS)]))
     clip = str(rng.choice([c for c in HUMAN_CLIPS if s.has(voice, c)]))
     tempo = float(rng.uniform(0.85, 1.2))
     parts = [s.sec(0.1, 0.7), s.load(voice, clip, tempo)]
+    turn_end_ms = sum(p.size for p in parts) * 1000 // RATE_HZ
     twice = rng.random() < 0.25
     if twice:
         parts += [s.sec(1.4, 2.2), s.load(voice, clip, tempo)]
@@ -87,7 +88,7 @@ def person(s: Sounds) -> tuple[np.ndarray, str]:
     snr = float(rng.uniform(8, 20)) if rng.random() < 0.35 else None
     audio = finish(parts, float(rng.uniform(-30, -16)), rng, snr)
     noise = f" noise@{snr:.0f}dB" if snr else ""
-    return audio, f"{voice} {clip} x{tempo:.2f}{' twice' if twice else ''}{noise}"
+    return audio, turn_end_ms, f"{voice} {clip} x{tempo:.2f}{' twice' if twice else ''}{noise}"
 
 
 def greeting(s: Sounds, voice: str) -> np.ndarray:
@@ -129,10 +130,10 @@ def generate(out: Path, sounds_root: Path, seed: int, people: int, machines: int
     out.mkdir(parents=True, exist_ok=True)
     rows: list[list[object]] = []
     for i in range(people):
-        audio, note = person(s)
+        audio, turn_end_ms, note = person(s)
         name = f"real_human_{i:03d}.wav"
         sig.write_wav(out / name, sig.phone_line(audio), RATE_HZ)
-        rows.append([name, "human", "", "real_human", note])
+        rows.append([name, "human", "", "real_human", note, turn_end_ms])
     for i in range(machines):
         audio, beep_end_ms, note = machine(s)
         name = f"real_machine_{i:03d}.wav"
@@ -141,7 +142,7 @@ def generate(out: Path, sounds_root: Path, seed: int, people: int, machines: int
         rows.append([name, "machine", "" if beep_end_ms is None else beep_end_ms, kind, note])
     with (out / "labels.csv").open("w", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["file", "label", "beep_end_ms", "kind", "detail"])
+        writer.writerow(["file", "label", "beep_end_ms", "kind", "detail", "turn_end_ms"])
         writer.writerows(rows)
     return len(rows)
 

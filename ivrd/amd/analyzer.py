@@ -140,12 +140,14 @@ class AmdAnalyzer:
         return self._await_end(beep)
 
     def _from_callee(self, level_db: float) -> bool:
-        """Speech far quieter than what the callee has said so far is background talk (a TV, an
-        office, the echo of our own prompt): it does not keep the callee's greeting going."""
+        """Speech far quieter than the callee's active speech level is background talk (a TV, an
+        office, the echo of our own prompt): it does not keep the callee's greeting going. The
+        level is a power mean, so background talk heard before or between the callee's words,
+        counted as speech until the callee spoke, does not drag the reference down."""
         margin_db, greeting = self.params.callee_margin_db, self._greeting
         if not margin_db or greeting.speech_ms < CALLEE_LEVEL_MIN_MS:
             return True
-        return from_callee(level_db, greeting.speech_level_db(), margin_db)
+        return from_callee(level_db, greeting.active_level_db(), margin_db)
 
     def _detect(self, beep: Beep | None) -> list[AmdDecision]:
         fax = fax_tone(self._tones.current, self.params)

@@ -41,6 +41,7 @@ class LabelRow:
     beep_end_ms: int | None
     kind: str
     line: int
+    turn_end_ms: int | None = None  # a person's: when their first turn of speech ends
 
     @property
     def expected(self) -> str:
@@ -138,6 +139,7 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
     false_beeps = [o.row.file for o in outcomes if o.row.beep_end_ms is None and o.beep_reported]
     revised = [o for o in outcomes if o.revised]
     return {
+        **_turn_figures(humans),
         "files": total,
         "accuracy": correct / total if total else None,
         "humans_called_machine": (
@@ -175,6 +177,21 @@ def summarize(outcomes: Sequence[Outcome]) -> dict[str, object]:
             for o in outcomes
             if o.predicted != o.row.expected
         ],
+    }
+
+
+def _turn_figures(humans: Sequence[Outcome]) -> dict[str, object]:
+    """Where labels say when each person's first turn ends: how long that takes (no detector that
+    waits for people to finish can be quicker) and how long after it the verdict came (negative:
+    while they were still talking)."""
+    labelled = [o for o in humans if o.row.turn_end_ms is not None]
+    lags = [
+        o.detection.decision_ms - (o.row.turn_end_ms or 0) for o in labelled if o.predicted == "human"
+    ]
+    return {
+        "human_turn_end_ms": _stats([o.row.turn_end_ms or 0 for o in labelled]),
+        "human_turn_end_to_decision_ms": _stats(lags),
+        "humans_decided_while_talking": sum(lag < 0 for lag in lags),
     }
 
 

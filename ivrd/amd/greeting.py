@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from ivrd.amd.params import FRAME_MS, AmdParams
@@ -30,6 +31,7 @@ class GreetingTracker:
         self.voiced_ms = 0  # active time in the greeting: speech and short tones (held vowels)
         self.speech_ms = 0  # speech only
         self.speech_level_sum_db = 0.0  # the levels of the speech frames, summed
+        self.speech_power_sum = 0.0  # their powers (full scale 1), summed
         self.run_ms = 0  # activity since the last between-words silence
         self.gap_ms = 0  # silence since the last active frame
         self.silence_ms = 0  # silence since the last word, short blips included
@@ -41,6 +43,7 @@ class GreetingTracker:
         self.elapsed_ms += FRAME_MS
         if speech:
             self.speech_level_sum_db += level_db
+            self.speech_power_sum += 10.0 ** (level_db / 10.0)
         if active:
             self._on_active(speech)
         else:
@@ -73,6 +76,14 @@ class GreetingTracker:
         """Mean level of the speech frames (after a snapshot of speech_ms and the sum), if any."""
         frames = (self.speech_ms - since_ms) // FRAME_MS
         return (self.speech_level_sum_db - since_sum_db) / frames if frames > 0 else None
+
+    def active_level_db(self) -> float | None:
+        """The callee's active speech level: the power mean of the speech frames, as a level meter
+        reads it (the loud syllables set it; quieter sounds counted as speech barely move it)."""
+        frames = self.speech_ms // FRAME_MS
+        if frames <= 0 or self.speech_power_sum <= 0.0:
+            return None
+        return 10.0 * math.log10(self.speech_power_sum / frames)
 
     @property
     def in_greeting(self) -> bool:

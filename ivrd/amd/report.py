@@ -15,6 +15,15 @@ def _ms(value: Any) -> str:
     return "-" if value is None else f"{value:6.0f}"
 
 
+def _turn_rows(row: Any, turn_ends: dict[str, Any], lags: list[dict[str, Any]]) -> None:
+    n = len(lags)
+    row(f"human: first turn ends, median (n={turn_ends['n']})", [_ms(turn_ends["median"])] * n)
+    row("human: first turn ends, p90", [_ms(turn_ends["p90"])] * n)
+    row("human: end of turn to decision median", [_ms(lag["median"]) for lag in lags])
+    row("human: end of turn to decision p90", [_ms(lag["p90"]) for lag in lags])
+    row("human: end of turn to decision max", [_ms(lag["max"]) for lag in lags])
+
+
 def format_report(columns: dict[str, dict[str, Any]], kinds: dict[str, dict[str, tuple[int, int]]]) -> str:
     """``columns`` maps a detector name to its summarize() result; ``kinds`` to per-kind tallies."""
     names = list(columns)
@@ -45,6 +54,11 @@ def format_report(columns: dict[str, dict[str, Any]], kinds: dict[str, dict[str,
     ends = [c.get("human_speech_end_ms", {}) for c in columns.values()]
     row("human: speech before the verdict ends, median ms", [_ms(e.get("median")) for e in ends])
     row("human: speech before the verdict ends, p90 ms", [_ms(e.get("p90")) for e in ends])
+    if first["human_turn_end_ms"]["n"]:
+        lags = [c["human_turn_end_to_decision_ms"] for c in columns.values()]
+        _turn_rows(row, first["human_turn_end_ms"], lags)
+        talking = [str(c["humans_decided_while_talking"]) for c in columns.values()]
+        row("human: decided while still talking", talking)
     beeps = [c["beeps"] for c in columns.values()]
     if first["beeps"]["n"]:
         row(f"beeps (n={first['beeps']['n']}) reported", [_pct(b["reported"]) for b in beeps])

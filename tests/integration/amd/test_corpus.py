@@ -44,6 +44,12 @@ def test_people_are_answered_quickly(figures: dict[str, Any]) -> None:
     assert figures["decision_ms"]["human"]["median"] <= 1500
 
 
+def test_no_person_waits_long_after_finishing_their_greeting(figures: dict[str, Any]) -> None:
+    """Regulators allow 2 s from the end of a person's greeting to the first sound they hear."""
+    assert figures["human_turn_end_ms"]["n"] == figures["per_class"]["human"]["n"]
+    assert figures["human_turn_end_to_decision_ms"]["max"] <= 1000
+
+
 def test_beeps_are_found_in_time_and_never_invented(figures: dict[str, Any]) -> None:
     beeps = figures["beeps"]
     assert beeps["found_in_time_of_machines"] >= 0.95

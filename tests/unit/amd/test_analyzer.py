@@ -227,3 +227,13 @@ def test_background_talk_far_below_the_callee_does_not_keep_the_greeting_going()
     assert human.result is AmdResult.HUMAN and human.decision_ms <= 800 + 400
     deaf = analyse(mixed, params=AmdParams(callee_margin_db=0.0), wait_for_end=False)
     assert deaf[0].result is AmdResult.MACHINE_START  # counted as the callee: a long greeting
+
+
+def test_background_talk_heard_before_the_callee_does_not_lower_their_level() -> None:
+    """A voice 16 dB under the callee is on the line from the first moment: it is counted as
+    speech until the callee's "Hello?" sets the level, and must not then keep the greeting going."""
+    hello = pcm(silence(0.4), speech(0.4, seed=2, dbfs=-14.0), silence(4.2))
+    talker = pcm(speech(5.0, seed=11, dbfs=-30.0), seed=11)
+    mixed = np.clip(hello.astype(float) + talker, -32768, 32767).astype(np.int16)
+    [human] = analyse(mixed, wait_for_end=False)
+    assert human.result is AmdResult.HUMAN and human.decision_ms <= 800 + 400

@@ -77,6 +77,28 @@ def test_eval_reports_figures_for_both_detectors(
     assert status == 0 and "accuracy" in text and "app_amd" in text and "humans called machine" in text
 
 
+def test_eval_reads_columns_by_header_and_reports_turn_ends(
+    recordings: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels = recordings / "labels.csv"
+    labels.write_text("kind,turn_end_ms,label,file,note\nhello,800,human,person.wav,x\n")
+    status, out, _ = run_cli(capsys, "eval", "--json", str(labels))
+    assert status == 0
+    report = json.loads(out)["ivrd"]
+    assert report["human_turn_end_ms"]["median"] == 800
+    lag = report["human_turn_end_to_decision_ms"]["median"]
+    assert 300 <= lag <= 600  # the person's verdict comes after their turn, not during it
+    assert report["humans_decided_while_talking"] == 0
+    status, text, _ = run_cli(capsys, "eval", str(labels))
+    assert status == 0 and "end of turn to decision" in text
+    labels.write_text("file,label,turn_end_ms\nperson.wav,human,soon\n")
+    status, _, err = run_cli(capsys, "eval", str(labels))
+    assert status == 2 and "line 2: turn_end_ms 'soon' is not a number" in err
+    labels.write_text("file,verdict\nperson.wav,human\n")
+    status, _, err = run_cli(capsys, "eval", str(labels))
+    assert status == 2 and "line 1: the header has no label column" in err
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
