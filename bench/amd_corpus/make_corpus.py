@@ -12,7 +12,6 @@ turn_end_ms (for people: when their first turn of speech ends, before any pause 
 from __future__ import annotations
 
 import argparse
-import csv
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -306,10 +305,7 @@ def generate(out: Path, split: str, seed: int, rate_hz: int, scale: float) -> in
                     "" if clip.turn_end_ms is None else clip.turn_end_ms,
                 ]
             )
-    with (out / "labels.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "label", "beep_end_ms", "kind", "detail", "turn_end_ms"])
-        writer.writerows(rows)
+    sig.write_labels(out, rows)
     return len(rows)
 
 

@@ -15,7 +15,6 @@ speech is human, not synthetic, but there are only a few distinct utterances.
 from __future__ import annotations
 
 import argparse
-import csv
 import subprocess
 import sys
 import tempfile
@@ -140,10 +139,7 @@ def generate(out: Path, sounds_root: Path, seed: int, people: int, machines: int
         sig.write_wav(out / name, sig.phone_line(audio), RATE_HZ)
         kind = "real_machine_beep" if beep_end_ms is not None else "real_machine_nobeep"
         rows.append([name, "machine", "" if beep_end_ms is None else beep_end_ms, kind, note])
-    with (out / "labels.csv").open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["file", "label", "beep_end_ms", "kind", "detail", "turn_end_ms"])
-        writer.writerows(rows)
+    sig.write_labels(out, rows)
     return len(rows)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import shutil
 import subprocess
@@ -191,3 +192,14 @@ def write_wav(path: Path, samples: np.ndarray, rate_hz: int) -> None:
     buffer = io.BytesIO()
     soundfile.write(buffer, samples, rate_hz, subtype="PCM_16", format="WAV")
     path.write_bytes(buffer.getvalue())
+
+
+LABEL_HEADER = ["file", "label", "beep_end_ms", "kind", "detail", "turn_end_ms"]
+
+
+def write_labels(out: Path, rows: list[list[object]]) -> None:
+    """Writes out/labels.csv: a header (LABEL_HEADER) then one row per recording."""
+    with (out / "labels.csv").open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(LABEL_HEADER)
+        writer.writerows(rows)
