@@ -179,13 +179,15 @@ class SimFreeSwitch:
         chosen = callee or self.scenario.default
         return await start_inbound(self, number, caller_id, dict(variables or {}), chosen)
 
-    def _vanish_channels(self) -> None:
+    def _vanish_channels(self) -> set[str]:
         recording.stop_all(self)
+        vanished = set(self.channels)
         for channel in list(self.channels.values()):
             channel.finished.set()
             for task in list(channel.tasks):
                 task.cancel()
         self.channels.clear()
+        return vanished
 
     # ----- faults
     async def drop_connections(self) -> None:
@@ -193,13 +195,16 @@ class SimFreeSwitch:
             connection.abort()
         await asyncio.sleep(0)
 
-    async def restart(self) -> None:
+    async def restart(self) -> set[str]:
+        """Drops every connection and channel without a hangup event; returns the channels' UUIDs
+        (taken when they vanish: an originate in flight while connections drop is among them)."""
         await self.drop_connections()
-        self._vanish_channels()
+        vanished = self._vanish_channels()
         for task in list(self._tasks):
             task.cancel()
         self.core_uuid = str(uuid.uuid4())
         self.factory = EventFactory(self.core_uuid, self.hostname)
+        return vanished
 
     def set_reply_delay_ms(self, delay_ms: int) -> None:
         self.reply_delay_ms = max(int(delay_ms), 0)

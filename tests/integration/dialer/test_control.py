@@ -77,20 +77,22 @@ def test_freeswitch_restart_mid_campaign_leaves_no_attempt_open(
     async def main() -> tuple[set[str], set[str]]:
         async with running_dialer(media_root, Scenario.from_dict(world.scenario())) as h:
             await wait_until(lambda: len(h.sim.call_log) >= 40)
-            cut = set(h.sim.channels)
-            await h.sim.restart()  # every channel vanishes without a hangup event
+            cut = await h.sim.restart()  # every channel vanishes without a hangup event
+            # calls the simulator had ended just before: their hangup may have been lost with the link
+            ended = {e["uuid"] for e in h.sim.call_log if e["uuid"] not in cut and e["cause"] is not None}
             await wait_until(lambda: Campaign.get_by_id(built.campaign_id).status == CampaignStatus.END)
             counts = h.dial_counts()
             for number in built.numbers:  # a call cut by the restart may be retried, within the budget
                 assert 1 <= counts.get(number, 0) <= 2, number
-            return cut, {e["uuid"] for e in h.sim.call_log}
+            return cut, {e["uuid"] for e in h.sim.call_log} - ended
 
     cut, seen = asyncio.run(main())
     assert cut
     assert _open_attempts(built.campaign_id) == 0 and _all_final(built.campaign_id)
     vanished = {a.aleg_uuid for a in CallRequest.select().where(
         CallRequest.hangup_cause == "NORMAL_UNSPECIFIED")}
-    assert cut <= vanished and not (vanished - cut) & seen  # the others never reached FreeSWITCH
+    # the others never reached FreeSWITCH, or were over there before the restart
+    assert cut <= vanished and not (vanished - cut) & seen
     assert CallRecord.select().count() == _attempts(built.campaign_id)
 
 
