@@ -1,6 +1,6 @@
 """Re-scores a labelled corpus after transforming every file: level, band, DC, clicks, a music bed.
 
-    .venv/bin/python bench/amd_corpus/robustness.py var/amd-corpus/holdout
+    .venv/bin/python bench/amd_corpus/robustness.py var/amd-corpus/holdout [--set NAME=VALUE ...]
 
 Checks that the detector does not depend on properties of the generated corpus that real lines
 do not share.
@@ -8,6 +8,7 @@ do not share.
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -17,9 +18,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from ivrd.amd import AmdAnalyzer  # noqa: E402
-from ivrd.amd.evaluate import outcome_of, run_detector, summarize  # noqa: E402
-from ivrd.amd_cli import read_audio, read_labels  # noqa: E402
+from ivrd.amd import AmdAnalyzer, AmdParams  # noqa: E402
+from ivrd.amd.evaluate import LabelRow, outcome_of, run_detector, summarize  # noqa: E402
+from ivrd.amd_cli import SET_HELP, AmdInputError, parse_params, read_audio, read_labels  # noqa: E402
 
 Transform = Callable[[np.ndarray, int], np.ndarray]
 
@@ -58,29 +59,47 @@ TRANSFORMS: dict[str, Transform] = {
 
 
 def main() -> int:
-    corpus = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "var" / "amd-corpus" / "holdout"
-    rows = read_labels(corpus / "labels.csv")
-    audio = {row.file: read_audio(Path(row.file)) for row in rows}
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "corpus",
+        nargs="?",
+        type=Path,
+        default=ROOT / "var" / "amd-corpus" / "holdout",
+        help="a directory with labels.csv (default: var/amd-corpus/holdout)",
+    )
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
+    args = parser.parse_args()
+    try:
+        params = parse_params(args.set)
+        rows = read_labels(args.corpus / "labels.csv")
+        audio = {row.file: read_audio(Path(row.file)) for row in rows}
+    except AmdInputError as exc:
+        parser.error(str(exc))
     print(
         f"{'transform':26} {'accuracy':>9} {'people->machine':>16} {'machine recall':>15} "
         f"{'fax recall':>11} {'beeps found':>12} {'false beeps':>12}"
     )
     for name, transform in TRANSFORMS.items():
-        outcomes = []
-        for row in rows:
-            samples, rate = audio[row.file]
-            changed = np.clip(np.round(transform(samples.astype(float), rate)), -32768, 32767).astype(
-                np.int16
-            )
-            outcomes.append(outcome_of(row, run_detector(AmdAnalyzer(rate), changed, rate // 5)))
-        s = summarize(outcomes)
-        per_class = s["per_class"]
-        print(
-            f"{name:26} {100 * s['accuracy']:8.1f}% {100 * s['humans_called_machine']:15.1f}% "
-            f"{100 * per_class['machine']['recall']:14.1f}% {100 * per_class['fax']['recall']:10.1f}% "
-            f"{100 * s['beeps']['found_in_time']:11.1f}% {len(s['beeps']['false_beeps']):12d}"
-        )
+        print(f"{name:26} {score(rows, audio, transform, params)}")
     return 0
+
+
+def score(
+    rows: list[LabelRow], audio: dict[str, tuple[np.ndarray, int]], transform: Transform, params: AmdParams
+) -> str:
+    """One row of the table: the corpus re-scored after `transform`."""
+    outcomes = []
+    for row in rows:
+        samples, rate = audio[row.file]
+        changed = np.clip(np.round(transform(samples.astype(float), rate)), -32768, 32767).astype(np.int16)
+        outcomes.append(outcome_of(row, run_detector(AmdAnalyzer(rate, params), changed, rate // 5)))
+    s = summarize(outcomes)
+    per_class = s["per_class"]
+    return (
+        f"{100 * s['accuracy']:8.1f}% {100 * s['humans_called_machine']:15.1f}% "
+        f"{100 * per_class['machine']['recall']:14.1f}% {100 * per_class['fax']['recall']:10.1f}% "
+        f"{100 * s['beeps']['found_in_time']:11.1f}% {len(s['beeps']['false_beeps']):12d}"
+    )
 
 
 if __name__ == "__main__":

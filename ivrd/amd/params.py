@@ -63,7 +63,7 @@ class AmdParams:
     maximum_word_length_ms: int = 5000
     # adaptive detector
     short_greeting_ms: int = 800
-    short_greeting_silence_ms: int = 300
+    short_greeting_silence_ms: int = 250
     long_greeting_ms: int = 2600
     speech_margin_db: float = 9.0
     callee_margin_db: float = 10.0

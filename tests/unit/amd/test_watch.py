@@ -46,6 +46,16 @@ def test_a_person_saying_hello_again_is_not_revised() -> None:
     assert [d.result for d in decisions] == [AmdResult.HUMAN]
 
 
+def test_a_sentence_answer_is_answered_at_its_first_pause_and_stays_a_person() -> None:
+    # "Hello, | this is Maria, who's calling?": a comma pause of 260 ms, then 1.4 s more
+    samples = pcm(silence(0.3), speech(0.5, seed=2), silence(0.26), speech(1.4, seed=3), silence(4.0))
+    analyzer = AmdAnalyzer(RATE)
+    [human] = stream(samples, analyzer)
+    assert human.result is AmdResult.HUMAN
+    assert 800 + 250 <= human.decision_ms <= 800 + 260  # at the pause, not 2.5 s in when they stop
+    assert analyzer.done and analyzer.revised is None
+
+
 def test_a_greeting_that_goes_on_after_a_pause_is_a_machine() -> None:
     samples = pcm(silence(0.3), speech(0.5, seed=2), silence(0.5), speech(4.0, seed=4), silence(3.0))
     analyzer = AmdAnalyzer(RATE)
