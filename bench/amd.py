@@ -23,7 +23,8 @@ sys.path.insert(0, str(ROOT))
 
 from ivrd.amd import AmdAnalyzer, AppAmdBaseline  # noqa: E402
 from ivrd.amd.evaluate import Detector  # noqa: E402
-from ivrd.amd_cli import read_audio, read_labels  # noqa: E402
+from ivrd.amd_audio import read_audio  # noqa: E402
+from ivrd.amd_cli import read_labels  # noqa: E402
 
 DETECTORS: dict[str, Callable[[int], Detector]] = {
     "ivrd AmdAnalyzer": lambda rate: AmdAnalyzer(rate),

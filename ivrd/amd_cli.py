@@ -10,10 +10,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-import soundfile
-
 from ivrd.amd import AmdAnalyzer, AmdParams, AppAmdBaseline
 from ivrd.amd.evaluate import (
     LABEL_CLASSES,
@@ -25,21 +21,20 @@ from ivrd.amd.evaluate import (
     summarize,
 )
 from ivrd.amd.report import format_report
+from ivrd.amd_audio import AmdInputError, read_audio
 
-RAW_RATES_HZ = {".r8": 8000, ".r16": 16000}
+FILES_HELP = "WAV (any sample format), FLAC, OGG..., or raw 16-bit .r8/.r16/.raw"
+CHANNEL_HELP = "the callee's channel of multi-channel files (1 = the first)"
 SET_HELP = "override an analyzer parameter, e.g. after_greeting_silence_ms=600 (repeatable)"
 CHUNK_MS = 200
-
-
-class AmdInputError(Exception):
-    """A file or label row that cannot be used; the message names it."""
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="amd_command", metavar="ACTION", required=True)
     classify = sub.add_parser("classify", help="print one JSON line per recording with the decision")
-    classify.add_argument("files", nargs="+", metavar="FILE", help="16-bit mono WAV, or raw .r8/.r16/.raw")
+    classify.add_argument("files", nargs="+", metavar="FILE", help=FILES_HELP)
     classify.add_argument("--rate", type=int, choices=[8000, 16000], help="sample rate of raw files")
+    classify.add_argument("--channel", type=int, metavar="N", help=CHANNEL_HELP)
     classify.add_argument("--baseline", action="store_true", help="use the classic app_amd detector")
     classify.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     evaluate = sub.add_parser(
@@ -48,6 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     evaluate.add_argument("labels", metavar="LABELS.csv")
     evaluate.add_argument("--baseline", action="store_true", help="also run app_amd on the same files")
     evaluate.add_argument("--rate", type=int, choices=[8000, 16000], help="sample rate of raw files")
+    evaluate.add_argument("--channel", type=int, metavar="N", help=CHANNEL_HELP)
     evaluate.add_argument("--json", action="store_true", help="print the figures as JSON")
     evaluate.add_argument("--set", action="append", default=[], metavar="NAME=VALUE", help=SET_HELP)
     evaluate.add_argument("--errors", action="store_true", help="list misclassified files")
@@ -61,29 +57,6 @@ def run(args: argparse.Namespace) -> int:
     except AmdInputError as exc:
         print(f"ivrd amd: {exc}", file=sys.stderr)
         return 2
-
-
-def read_audio(path: Path, rate_hz: int | None = None) -> tuple[npt.NDArray[np.int16], int]:
-    """Samples and rate of a 16-bit mono WAV or a raw signed 16-bit little-endian file."""
-    suffix = path.suffix.lower()
-    try:
-        if suffix in RAW_RATES_HZ or suffix == ".raw":
-            rate = rate_hz or RAW_RATES_HZ.get(suffix)
-            if rate is None:
-                raise AmdInputError(f"{path}: raw audio needs --rate 8000 or 16000")
-            data = path.read_bytes()
-            return np.frombuffer(data[: len(data) // 2 * 2], dtype="<i2").astype(np.int16), rate
-        info = soundfile.info(str(path))
-        if info.channels != 1 or info.subtype != "PCM_16":
-            raise AmdInputError(
-                f"{path}: expected 16-bit mono audio, got {info.channels} channel(s) {info.subtype}"
-            )
-        if info.samplerate not in (8000, 16000):
-            raise AmdInputError(f"{path}: sample rate {info.samplerate} Hz is not 8000 or 16000")
-        samples, rate = soundfile.read(str(path), dtype="int16")
-        return np.asarray(samples, dtype=np.int16), int(rate)
-    except (OSError, RuntimeError, soundfile.LibsndfileError) as exc:
-        raise AmdInputError(f"{path}: cannot read audio ({exc})") from exc
 
 
 def parse_params(settings: list[str]) -> AmdParams:
@@ -109,8 +82,8 @@ def detector_factory(baseline: bool, params: AmdParams | None = None) -> Callabl
     return lambda rate: AmdAnalyzer(rate, params)
 
 
-def analyse(path: Path, make: Callable[[int], Detector], rate_hz: int | None) -> list[Any]:
-    samples, rate = read_audio(path, rate_hz)
+def analyse(path: Path, make: Callable[[int], Detector], args: argparse.Namespace) -> list[Any]:
+    samples, rate = read_audio(path, args.rate, args.channel)
     return run_detector(make(rate), samples, rate * CHUNK_MS // 1000)
 
 
@@ -122,7 +95,7 @@ def _classify(args: argparse.Namespace) -> int:
     status = 0
     for name in args.files:
         try:
-            decisions = analyse(Path(name), make, args.rate)
+            decisions = analyse(Path(name), make, args)
         except AmdInputError as exc:
             print(f"ivrd amd: {exc}", file=sys.stderr)
             status = 2
@@ -217,7 +190,7 @@ def _evaluate(args: argparse.Namespace) -> int:
         outcomes = []
         for row in rows:
             try:
-                decisions = analyse(Path(row.file), make, args.rate)
+                decisions = analyse(Path(row.file), make, args)
             except AmdInputError as exc:
                 raise AmdInputError(f"{args.labels} line {row.line}: {exc}") from None
             outcomes.append(outcome_of(row, decisions))

@@ -20,7 +20,8 @@ sys.path.insert(0, str(ROOT))
 
 from ivrd.amd import AmdAnalyzer, AmdParams  # noqa: E402
 from ivrd.amd.evaluate import LabelRow, outcome_of, run_detector, summarize  # noqa: E402
-from ivrd.amd_cli import SET_HELP, AmdInputError, parse_params, read_audio, read_labels  # noqa: E402
+from ivrd.amd_audio import AmdInputError, read_audio  # noqa: E402
+from ivrd.amd_cli import SET_HELP, parse_params, read_labels  # noqa: E402
 
 Transform = Callable[[np.ndarray, int], np.ndarray]
 

@@ -10,7 +10,8 @@ import pytest
 
 from ivrd.amd import AmdAnalyzer, AppAmdBaseline
 from ivrd.amd.evaluate import outcome_of, run_detector, summarize
-from ivrd.amd_cli import read_audio, read_labels
+from ivrd.amd_audio import read_audio
+from ivrd.amd_cli import read_labels
 from ivrd.cli import main
 
 

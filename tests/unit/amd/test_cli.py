@@ -58,7 +58,30 @@ def test_classify_names_an_unreadable_file(tmp_path: Path, capsys: pytest.Captur
     status, _, err = run_cli(capsys, "classify", str(tmp_path / "broken.wav"), str(stereo))
     assert status == 2
     assert "broken.wav: cannot read audio" in err
-    assert "stereo.wav: expected 16-bit mono" in err
+    assert "stereo.wav: 2 channels: choose the callee's with --channel 1..2" in err
+    status, _, err = run_cli(capsys, "classify", "--channel", "3", str(stereo))
+    assert status == 2 and "stereo.wav: --channel 3: the file has 2 channel(s)" in err
+
+
+def test_recordings_in_other_formats_and_rates_give_the_same_decision(
+    recordings: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A call recorder's mu-law WAV, or a 44.1 kHz two-channel float WAV with the callee on the
+    right: decoded, the callee's channel taken, resampled to 8 kHz."""
+    person = pcm(silence(0.3), speech(0.5, seed=2), silence(3.0))
+    soundfile.write(recordings / "ulaw.wav", person, 8000, subtype="ULAW")
+    wide = np.repeat(person.astype(np.float64) / 32768.0, 441 * 2)[::160]  # 8 kHz -> 44.1 kHz, held
+    prompt = 0.3 * np.sin(2 * np.pi * 1000.0 * np.arange(wide.size) / 44100.0)  # our side: a tone
+    soundfile.write(recordings / "both.wav", np.stack([prompt, wide], axis=1), 44100, subtype="FLOAT")
+    files = [str(recordings / name) for name in ("person.wav", "ulaw.wav", "both.wav")]
+    status, out, _ = run_cli(capsys, "classify", "--channel", "2", *files)
+    assert status == 0
+    reference, ulaw, both = (json.loads(line) for line in out.splitlines())
+    assert reference["result"] == ulaw["result"] == both["result"] == "human"
+    assert abs(ulaw["decision_ms"] - reference["decision_ms"]) <= 20
+    assert abs(both["decision_ms"] - reference["decision_ms"]) <= 40
+    status, out, _ = run_cli(capsys, "classify", "--channel", "1", files[2])
+    assert status == 0 and json.loads(out)["result"] != "human"  # the tone is no person
 
 
 def test_eval_reports_figures_for_both_detectors(
